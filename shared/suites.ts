@@ -1,0 +1,162 @@
+/**
+ * The two ciphersuites (DESIGN §3), bound to @noble/curves in this one file.
+ * Everything else in shared/ is written once against the `Suite` interface.
+ *
+ * - `ed25519`: FROST(Ed25519, SHA-512) (RFC 9591 §6.1); signatures verify with
+ *   plain `ed25519.verify` under the 32-byte group key.
+ * - `secp256k1-tr`: noble's `schnorr_FROST` (RFC 9591 with BIP-340 challenge and
+ *   even-Y adjustments); signatures verify with plain `schnorr.verify` under the
+ *   32-byte x-only group key (Taproot).
+ */
+import type { FROST, Identifier } from '@noble/curves/abstract/frost.js';
+import { pippenger } from '@noble/curves/abstract/curve.js';
+import type { IField } from '@noble/curves/abstract/modular.js';
+import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
+import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToHex, hexToBytes, HEX_RE } from './bytes.js';
+import { RampartError } from './errors.js';
+
+/** Names of the supported suites, as they appear on the wire. */
+export const SUITE_NAMES = ['ed25519', 'secp256k1-tr'] as const;
+/** A supported suite name. */
+export type SuiteName = (typeof SUITE_NAMES)[number];
+
+/**
+ * A prime-order group element. Both noble point classes satisfy this shape
+ * (method parameters are bivariant), so generic code never names a curve.
+ */
+export interface GroupElement {
+  add(other: GroupElement): GroupElement;
+  subtract(other: GroupElement): GroupElement;
+  negate(): GroupElement;
+  multiply(scalar: bigint): GroupElement;
+  multiplyUnsafe(scalar: bigint): GroupElement;
+  equals(other: GroupElement): boolean;
+  is0(): boolean;
+  toBytes(): Uint8Array;
+  /** True iff the point lies in the prime-order subgroup (always true for secp256k1). */
+  isTorsionFree(): boolean;
+}
+
+/** Everything the protocol needs from a ciphersuite. */
+export interface Suite {
+  readonly name: SuiteName;
+  /** noble's FROST API for this suite: DKG, commit, signShare, aggregate. */
+  readonly frost: FROST;
+  /** The scalar field (order of the prime-order group). */
+  readonly Fn: IField<bigint>;
+  /** The generator. */
+  readonly G: GroupElement;
+  /** The identity element. */
+  readonly ZERO: GroupElement;
+  /** Encoded length of a group element (32 for ed25519, 33 compressed for secp256k1). */
+  readonly pointLength: number;
+  /**
+   * Decodes a group element in its one canonical encoding and checks that it
+   * lies in the prime-order subgroup. The identity is returned, not rejected,
+   * so the caller can name that fault precisely. Throws on anything else.
+   */
+  decodePoint(bytes: Uint8Array): GroupElement;
+  /**
+   * As `decodePoint` without the subgroup check (about 1 ms per ed25519
+   * point). Only for points whose sum is subgroup-checked afterwards.
+   */
+  decodeCurvePoint(bytes: Uint8Array): GroupElement;
+  /** Multi-scalar multiplication Σ s_i·P_i (Pippenger), variable time: public data only. */
+  msm(points: GroupElement[], scalars: bigint[]): GroupElement;
+  /** The group key in the suite's standard external encoding (ed25519: 32 bytes; secp256k1-tr: 32-byte x-only). */
+  externalGroupKey(commitment0: Uint8Array): Uint8Array;
+  /** The plain standard verifier: `ed25519.verify` or BIP-340 `schnorr.verify`. */
+  verify(signature: Uint8Array, message: Uint8Array, externalKey: Uint8Array): boolean;
+  /** Decodes an identifier's hex to its integer without reducing it (see `shared/identifiers.ts`). */
+  identifierToInteger(id: Identifier): bigint;
+  /** The canonical identifier hex of a non-zero scalar. */
+  identifierFromScalar(x: bigint): Identifier;
+}
+
+function bindSuite(
+  name: SuiteName,
+  frost: FROST,
+  Point: typeof ed25519.Point | typeof secp256k1.Point,
+  pointLength: number,
+  msm: (points: GroupElement[], scalars: bigint[]) => GroupElement,
+  externalGroupKey: (c0: Uint8Array) => Uint8Array,
+  verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean,
+): Suite {
+  const Fn = Point.Fn;
+  const decodeCurvePoint = (bytes: Uint8Array): GroupElement => {
+    if (bytes.length !== pointLength) throw new Error(`point must be ${pointLength} bytes`);
+    const p = Point.fromBytes(bytes);
+    if (!p.is0()) p.assertValidity();
+    // Canonical encoding only: re-encoding must give the same bytes.
+    if (bytesToHex(p.toBytes()) !== bytesToHex(bytes)) throw new Error('non-canonical point encoding');
+    return p;
+  };
+  return {
+    name,
+    frost,
+    Fn,
+    G: Point.BASE,
+    ZERO: Point.ZERO,
+    pointLength,
+    decodePoint(bytes) {
+      const p = decodeCurvePoint(bytes);
+      if (!p.isTorsionFree()) throw new Error('point is not in the prime-order subgroup');
+      return p;
+    },
+    decodeCurvePoint,
+    msm(points, scalars) {
+      if (points.length !== scalars.length) throw new Error('msm: length mismatch');
+      return points.length === 0 ? Point.ZERO : msm(points, scalars);
+    },
+    externalGroupKey,
+    verify(sig, msg, key) {
+      try {
+        return verify(sig, msg, key);
+      } catch {
+        return false;
+      }
+    },
+    identifierToInteger(id) {
+      if (typeof id !== 'string' || id.length !== Fn.BYTES * 2 || !HEX_RE.test(id)) {
+        throw new RampartError('IDENTIFIER_NONCANONICAL', `identifier must be ${Fn.BYTES * 2} lower-case hex digits`);
+      }
+      const bytes = hexToBytes(id);
+      const be = Fn.isLE ? bytes.slice().reverse() : bytes;
+      return BigInt('0x' + (bytesToHex(be) || '0'));
+    },
+    identifierFromScalar(x) {
+      return bytesToHex(Fn.toBytes(x));
+    },
+  };
+}
+
+/** FROST(Ed25519, SHA-512). */
+export const ed25519Suite: Suite = bindSuite(
+  'ed25519',
+  ed25519_FROST,
+  ed25519.Point,
+  32,
+  (points, scalars) => pippenger(ed25519.Point, points as InstanceType<typeof ed25519.Point>[], scalars),
+  (c0) => c0.slice(),
+  (sig, msg, key) => ed25519.verify(sig, msg, key),
+);
+
+/** FROST(secp256k1, SHA-256) with BIP-340 signatures (Taproot). */
+export const secp256k1TrSuite: Suite = bindSuite(
+  'secp256k1-tr',
+  schnorr_FROST,
+  secp256k1.Point,
+  33,
+  (points, scalars) => pippenger(secp256k1.Point, points as InstanceType<typeof secp256k1.Point>[], scalars),
+  // Compressed SEC1 point → BIP-340 x-only key: drop the parity byte.
+  (c0) => c0.slice(1),
+  (sig, msg, key) => schnorr.verify(sig, msg, key),
+);
+
+/** The suite of a given name; throws SUITE_UNSUPPORTED for any other string. */
+export function getSuite(name: string): Suite {
+  if (name === 'ed25519') return ed25519Suite;
+  if (name === 'secp256k1-tr') return secp256k1TrSuite;
+  throw new RampartError('SUITE_UNSUPPORTED', `unsupported suite "${name}"`);
+}

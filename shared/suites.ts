@@ -13,7 +13,7 @@ import { pippenger } from '@noble/curves/abstract/curve.js';
 import type { IField } from '@noble/curves/abstract/modular.js';
 import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
 import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
-import { bytesToHex, hexToBytes, HEX_RE } from './bytes.js';
+import { bytesToHex, concatBytes, hexToBytes, HEX_RE } from './bytes.js';
 import { RampartError } from './errors.js';
 
 /** Names of the supported suites, as they appear on the wire. */
@@ -27,6 +27,7 @@ export type SuiteName = (typeof SUITE_NAMES)[number];
  */
 export interface GroupElement {
   add(other: GroupElement): GroupElement;
+  double(): GroupElement;
   subtract(other: GroupElement): GroupElement;
   negate(): GroupElement;
   multiply(scalar: bigint): GroupElement;
@@ -62,6 +63,17 @@ export interface Suite {
    * point). Only for points whose sum is subgroup-checked afterwards.
    */
   decodeCurvePoint(bytes: Uint8Array): GroupElement;
+  /**
+   * A dealer commitment on the wire: uncompressed affine coordinates
+   * (ed25519: x‖y, 32 bytes each, little-endian; secp256k1: SEC1 0x04‖x‖y).
+   * Receivers decode |D|·t' of them per reshare; uncompressed points need a
+   * curve-equation check instead of a square root (about 25× cheaper).
+   */
+  encodeCommitment(p: GroupElement): Uint8Array;
+  /** Decodes `encodeCommitment` output: canonical coordinates on the curve; no subgroup check. */
+  decodeCommitment(bytes: Uint8Array): GroupElement;
+  /** Encoded length of a commitment (64 for ed25519, 65 for secp256k1). */
+  readonly commitmentLength: number;
   /** Multi-scalar multiplication Σ s_i·P_i (Pippenger), variable time: public data only. */
   msm(points: GroupElement[], scalars: bigint[]): GroupElement;
   /** The group key in the suite's standard external encoding (ed25519: 32 bytes; secp256k1-tr: 32-byte x-only). */
@@ -80,6 +92,7 @@ function bindSuite(
   Point: typeof ed25519.Point | typeof secp256k1.Point,
   pointLength: number,
   msm: (points: GroupElement[], scalars: bigint[]) => GroupElement,
+  commitmentCodec: { length: number; encode(p: GroupElement): Uint8Array; decode(b: Uint8Array): GroupElement },
   externalGroupKey: (c0: Uint8Array) => Uint8Array,
   verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean,
 ): Suite {
@@ -105,6 +118,12 @@ function bindSuite(
       return p;
     },
     decodeCurvePoint,
+    commitmentLength: commitmentCodec.length,
+    encodeCommitment: (p) => commitmentCodec.encode(p),
+    decodeCommitment(bytes) {
+      if (bytes.length !== commitmentCodec.length) throw new Error(`commitment must be ${commitmentCodec.length} bytes`);
+      return commitmentCodec.decode(bytes);
+    },
     msm(points, scalars) {
       if (points.length !== scalars.length) throw new Error('msm: length mismatch');
       return points.length === 0 ? Point.ZERO : msm(points, scalars);
@@ -138,6 +157,21 @@ export const ed25519Suite: Suite = bindSuite(
   ed25519.Point,
   32,
   (points, scalars) => pippenger(ed25519.Point, points as InstanceType<typeof ed25519.Point>[], scalars),
+  {
+    length: 64,
+    encode(p) {
+      const { x, y } = (p as InstanceType<typeof ed25519.Point>).toAffine();
+      return concatBytes(ed25519.Point.Fp.toBytes(x), ed25519.Point.Fp.toBytes(y));
+    },
+    decode(b) {
+      // Fp.fromBytes rejects coordinates ≥ p, so each point has exactly one encoding.
+      const Fp = ed25519.Point.Fp;
+      const p = ed25519.Point.fromAffine({ x: Fp.fromBytes(b.subarray(0, 32)), y: Fp.fromBytes(b.subarray(32, 64)) });
+      // The identity (0, 1) is returned so the caller can name that fault; noble's check refuses it.
+      if (!p.is0()) p.assertValidity();
+      return p;
+    },
+  },
   (c0) => c0.slice(),
   (sig, msg, key) => ed25519.verify(sig, msg, key),
 );
@@ -149,6 +183,16 @@ export const secp256k1TrSuite: Suite = bindSuite(
   secp256k1.Point,
   33,
   (points, scalars) => pippenger(secp256k1.Point, points as InstanceType<typeof secp256k1.Point>[], scalars),
+  {
+    length: 65,
+    encode: (p) => (p as InstanceType<typeof secp256k1.Point>).toBytes(false),
+    decode(b) {
+      if (b[0] !== 0x04) throw new Error('commitment must be an uncompressed SEC1 point');
+      const p = secp256k1.Point.fromBytes(b);
+      p.assertValidity();
+      return p;
+    },
+  },
   // Compressed SEC1 point → BIP-340 x-only key: drop the parity byte.
   (c0) => c0.slice(1),
   (sig, msg, key) => schnorr.verify(sig, msg, key),

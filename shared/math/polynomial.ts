@@ -24,6 +24,19 @@ export function powers(Fn: IField<bigint>, x: bigint, len: number): bigint[] {
 const SMALL_X = 1n << 32n;
 
 /**
+ * x·P by double-and-add, for small public x (< 2^32). noble's multiplyUnsafe
+ * builds a wNAF table per call, which costs more than the whole ladder here.
+ */
+function mulSmall(p: GroupElement, x: bigint, zero: GroupElement): GroupElement {
+  let acc = zero;
+  for (let bit = BigInt(x.toString(2).length - 1); bit >= 0n; bit--) {
+    acc = acc.double();
+    if ((x >> bit) & 1n) acc = acc.add(p);
+  }
+  return acc;
+}
+
+/**
  * Σ_k C_k·x^k: the Feldman evaluation of a committed polynomial at x.
  * Variable time: commitments and identifiers are public.
  */
@@ -32,7 +45,7 @@ export function evalPointPoly(suite: Suite, commitments: readonly GroupElement[]
     // Horner: ((C_{t-1}·x + C_{t-2})·x + …)·x + C_0; each step multiplies by a ≤ 32-bit scalar.
     let acc = suite.ZERO;
     for (let k = commitments.length - 1; k >= 0; k--) {
-      acc = acc.multiplyUnsafe(x).add(commitments[k] as GroupElement);
+      acc = mulSmall(acc, x, suite.ZERO).add(commitments[k] as GroupElement);
     }
     return acc;
   }

@@ -12,6 +12,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import type { EpochPublic } from '../epoch.js';
 import { RampartError } from '../errors.js';
 import { evalScalarPoly } from '../math/polynomial.js';
+import { randomScalar } from '../math/random.js';
 import { resolvePlan } from './plan.js';
 import type { ResharePlan, ReshareDealerOutput } from './types.js';
 
@@ -42,10 +43,10 @@ export function dealReshare(
   if (!suite.G.multiply(s).equals(self.Y)) {
     throw new RampartError('LOCAL_SHARE_MISMATCH', `local share does not match stored Y_i of epoch ${old.epoch}`, me);
   }
-  // f_i(0) = λ_i·s_i; a_1..a_{t'-1} uniformly random and non-zero (noble's randomScalar).
+  // f_i(0) = λ_i·s_i; a_1..a_{t'-1} uniformly random and non-zero.
   const coeffs: bigint[] = [Fn.mul(self.lambda, s)];
-  for (let k = 1; k < plan.newThreshold; k++) coeffs.push(Fn.fromBytes(suite.frost.utils.randomScalar(rng)));
-  const commitments = coeffs.map((a) => suite.G.multiply(a).toBytes());
+  for (let k = 1; k < plan.newThreshold; k++) coeffs.push(randomScalar(Fn, rng));
+  const commitments = coeffs.map((a) => suite.encodeCommitment(suite.G.multiply(a)));
   const subShares: Record<string, Uint8Array> = {};
   for (const m of r.newMembers) subShares[m.deviceId] = Fn.toBytes(evalScalarPoly(Fn, coeffs, m.x));
   coeffs.fill(0n);

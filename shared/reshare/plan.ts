@@ -15,7 +15,7 @@ import type { ResharePlan } from './types.js';
 export interface ResolvedDealer extends ScalarMember {
   /** λ_i: Lagrange coefficient of x_i at 0 over D. */
   lambda: bigint;
-  /** Y_i from the receiver's own stored epoch-e public package. */
+  /** Y_i from this device's own stored epoch-e public package (validated when it was stored). */
   Y: GroupElement;
 }
 
@@ -72,9 +72,9 @@ export function resolvePlan(old: EpochPublic, plan: ResharePlan): ResolvedPlan {
   const resolved: ResolvedDealer[] = dealers.map((d, i) => {
     const yHex = old.frostPublic.verifyingShares[d.identifier];
     if (yHex === undefined) invalid('stored epoch has no verifying share for dealer', d.deviceId);
-    return { ...d, lambda: lambdas[i] as bigint, Y: suite.decodePoint(yHex) };
+    return { ...d, lambda: lambdas[i] as bigint, Y: suite.decodeCurvePoint(yHex) };
   });
   const groupKeyBytes = old.frostPublic.commitments[0];
   if (groupKeyBytes === undefined) invalid('stored epoch has no group key');
-  return { suite, plan, dealers: resolved, newMembers, groupKey: suite.decodePoint(groupKeyBytes), groupKeyBytes };
+  return { suite, plan, dealers: resolved, newMembers, groupKey: suite.decodeCurvePoint(groupKeyBytes), groupKeyBytes };
 }

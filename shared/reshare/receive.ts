@@ -64,7 +64,7 @@ function decodeDeal(r: ResolvedPlan, index: number, d: ReceivedDeal): DecodedDea
   const points = d.commitments.map((c) => {
     let p: GroupElement;
     try {
-      p = suite.decodeCurvePoint(c);
+      p = suite.decodeCommitment(c);
     } catch (e) {
       complain('COMMITMENT_INVALID_POINT', `dealer sent an invalid point: ${(e as Error).message}`, [who]);
     }

@@ -35,7 +35,7 @@ export interface ResharePlan {
   newRoster: RosterMember[];
 }
 
-/** A dealer's public broadcast: C_i = [a_ik·G], k = 0..t'−1 (encoded points). */
+/** A dealer's public broadcast: C_i = [a_ik·G], k = 0..t'−1 (points as `Suite.encodeCommitment`). */
 export interface ReshareDeal {
   dealer: string;
   commitments: Uint8Array[];

@@ -32,7 +32,7 @@ export function randomCoefficients(old: EpochPublic, count: number): bigint[] {
 /** Deals the polynomial with exactly these coefficients (a_0 first) to the plan's new roster. */
 export function dealPolynomial(old: EpochPublic, plan: ResharePlan, me: string, coeffs: readonly bigint[]): ReshareDealerOutput {
   const suite = getSuite(old.suite);
-  const commitments = coeffs.map((a) => (a === 0n ? suite.ZERO : suite.G.multiply(a)).toBytes());
+  const commitments = coeffs.map((a) => suite.encodeCommitment(a === 0n ? suite.ZERO : suite.G.multiply(a)));
   const subShares: Record<string, Uint8Array> = {};
   for (const m of plan.newRoster) {
     subShares[m.deviceId] = suite.Fn.toBytes(evalScalarPoly(suite.Fn, coeffs, suite.identifierToInteger(m.identifier)));

@@ -89,12 +89,12 @@ describe.each(SUITE_NAMES)('reshare receiver (%s)', (name) => {
     const deals = dealsFor(outputs, me);
     const d = deals[1]!;
     if (suite.name === 'ed25519') {
-      const identity = suite.ZERO.toBytes();
+      const identity = suite.encodeCommitment(suite.ZERO);
       deals[1] = { ...d, commitments: [d.commitments[0]!, identity, d.commitments[2]!] };
       expect(complaintOf(receiveReshare(world.epoch, plan, me, deals))).toEqual({ code: 'COMMITMENT_IDENTITY', culprits: [d.dealer] });
     } else {
-      // secp256k1 has no compressed encoding of the identity: the nearest forgery is not a point at all.
-      deals[1] = { ...d, commitments: [d.commitments[0]!, new Uint8Array(33), d.commitments[2]!] };
+      // secp256k1 has no SEC1 encoding of the identity: the nearest forgery is not a point at all.
+      deals[1] = { ...d, commitments: [d.commitments[0]!, new Uint8Array(65), d.commitments[2]!] };
       expect(complaintOf(receiveReshare(world.epoch, plan, me, deals))).toEqual({ code: 'COMMITMENT_INVALID_POINT', culprits: [d.dealer] });
     }
   });

@@ -26,6 +26,8 @@ export const hashSchema = hexBytes(32);
 export const identifierSchema = hexBytes(32);
 /** A group element: 32 bytes (ed25519) or 33 bytes compressed (secp256k1). */
 export const pointSchema = hexRange(32, 33);
+/** A reshare dealer commitment, uncompressed: 64 bytes (ed25519 x‖y) or 65 bytes (SEC1 0x04‖x‖y). See `Suite.encodeCommitment`. */
+export const dealerCommitmentSchema = hexRange(64, 65);
 /** An Ed25519 signature, hex. */
 export const ed25519SigSchema = hexBytes(64);
 /** An Ed25519 identity public key, hex. */

@@ -1,0 +1,165 @@
+/**
+ * HPKE sealing of shares (DESIGN §3; I5): RFC 9180 base mode with
+ * DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305, AAD = envelope
+ * header + recipient. Every tampering must fail with DECRYPT_FAILED naming the sender.
+ */
+import { describe, expect, it } from 'vitest';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../../shared/bytes.js';
+import { isRampartError, type ErrorCode } from '../../shared/errors.js';
+import { DOMAIN } from '../../shared/hash.js';
+import { deviceKeysFromBytes, devicePublicKeys } from '../../shared/identity.js';
+import { canonicalBytes } from '../../shared/wire/canonical.js';
+import { envelopeHeader, type EnvelopeHeader } from '../../shared/wire/envelope.js';
+import { hpkeSuite, openShare, sealShare } from '../../shared/wire/hpke.js';
+import { alice, bob, carol, dave, example } from './fixtures.js';
+
+/** Awaits `p` and returns the RampartError it rejects with. */
+async function rejection(p: Promise<unknown>): Promise<{ code: ErrorCode; culprit: string | undefined }> {
+  try {
+    await p;
+  } catch (e) {
+    if (isRampartError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a RampartError, but the promise resolved');
+}
+
+const flip = (hex: string, at: number) =>
+  hex.slice(0, at * 2) + ((parseInt(hex.slice(at * 2, at * 2 + 2), 16) ^ 0x01).toString(16).padStart(2, '0')) + hex.slice(at * 2 + 2);
+
+/** A reshare/deal header from alice to bob and carol. */
+const header: EnvelopeHeader = { ...envelopeHeader(example('reshare/deal')), from: alice.deviceId, to: [bob.deviceId, carol.deviceId] };
+const share = hexToBytes('5f'.repeat(32));
+
+describe('HPKE share sealing', () => {
+  it('round-trips a share to its recipient', async () => {
+    const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    expect(sealed.enc).toMatch(/^[0-9a-f]{64}$/);
+    expect(sealed.ct.length).toBe((32 + 16) * 2); // plaintext + Poly1305 tag
+    expect(await openShare(bob.keys, bob.deviceId, header, sealed)).toEqual(share);
+  });
+
+  it('uses a fresh ephemeral key for every seal', async () => {
+    const a = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    const b = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    expect(a.enc).not.toBe(b.enc);
+    expect(a.ct).not.toBe(b.ct);
+  });
+
+  it('a share sealed to another device does not open, and names the sender', async () => {
+    const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    const e = await rejection(openShare(carol.keys, carol.deviceId, header, sealed));
+    expect(e.code).toBe('DECRYPT_FAILED');
+    expect(e.culprit).toBe(alice.deviceId);
+  });
+
+  it('a share does not open under another recipient id, even with the right key', async () => {
+    const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    const e = await rejection(openShare(bob.keys, carol.deviceId, header, sealed));
+    expect(e.code).toBe('DECRYPT_FAILED');
+    expect(e.culprit).toBe(alice.deviceId);
+  });
+
+  it('a share sealed to one recipient id does not open under another, even with the right key', async () => {
+    // Sealed to bob's key but bound to carol's deviceId: bob must not accept it as his.
+    const sealed = await sealShare(bob.hpkeKey, carol.deviceId, header, share);
+    expect((await rejection(openShare(bob.keys, bob.deviceId, header, sealed))).code).toBe('DECRYPT_FAILED');
+  });
+
+  const alterations: [string, Partial<EnvelopeHeader>][] = [
+    ['sessionId', { sessionId: '00'.repeat(16) }],
+    ['epoch', { epoch: header.epoch + 1 }],
+    ['quorumId', { quorumId: 'ff'.repeat(16) }],
+    ['kind', { kind: 'dkg/round2' }],
+    ['recipients', { to: [bob.deviceId, dave.deviceId] }],
+  ];
+  for (const [what, change] of alterations) {
+    it(`a share does not open when the header's ${what} was altered`, async () => {
+      const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+      const e = await rejection(openShare(bob.keys, bob.deviceId, { ...header, ...change }, sealed));
+      expect(e.code).toBe('DECRYPT_FAILED');
+      expect(e.culprit).toBe(alice.deviceId);
+    });
+  }
+
+  it("a share does not open when the header's sender was altered, and the claimed sender is named", async () => {
+    const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    const e = await rejection(openShare(bob.keys, bob.deviceId, { ...header, from: dave.deviceId }, sealed));
+    expect(e.code).toBe('DECRYPT_FAILED');
+    expect(e.culprit).toBe(dave.deviceId);
+  });
+
+  it('a ciphertext with one flipped byte does not open', async () => {
+    const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    for (const at of [0, 20, sealed.ct.length / 2 - 1]) {
+      const e = await rejection(openShare(bob.keys, bob.deviceId, header, { ...sealed, ct: flip(sealed.ct, at) }));
+      expect(e.code).toBe('DECRYPT_FAILED');
+      expect(e.culprit).toBe(alice.deviceId);
+    }
+  });
+
+  it('an encapsulated key with one flipped byte does not open', async () => {
+    const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    const e = await rejection(openShare(bob.keys, bob.deviceId, header, { ...sealed, enc: flip(sealed.enc, 5) }));
+    expect(e.code).toBe('DECRYPT_FAILED');
+  });
+
+  it('a malformed sealed share is a decryption failure, not a crash', async () => {
+    const sealed = await sealShare(bob.hpkeKey, bob.deviceId, header, share);
+    for (const bad of [{ ...sealed, ct: sealed.ct + '0' }, { ...sealed, enc: 'AB'.repeat(32) }, { ...sealed, enc: '00'.repeat(32) }]) {
+      expect((await rejection(openShare(bob.keys, bob.deviceId, header, bad))).code).toBe('DECRYPT_FAILED');
+    }
+  });
+
+  it('a device not addressed by the header does not open a share, even one sealed with matching AAD', async () => {
+    // Seal by hand, binding bob as recipient to a header that does not address him.
+    const unaddressed = { ...header, to: [carol.deviceId] };
+    const aad = canonicalBytes({ ...unaddressed, recipient: bob.deviceId });
+    const recipientPublicKey = await hpkeSuite.kem.deserializePublicKey(hexToBytes(bob.hpkeKey));
+    const { enc, ct } = await hpkeSuite.seal({ recipientPublicKey, info: utf8ToBytes(DOMAIN.hpkeShare) }, share, aad);
+    const sealed = { enc: bytesToHex(new Uint8Array(enc)), ct: bytesToHex(new Uint8Array(ct)) };
+    // Control: the same construction under bob's real header opens, so only the "to" check rejects.
+    const aadOk = canonicalBytes({ ...header, recipient: bob.deviceId });
+    const ok = await hpkeSuite.seal({ recipientPublicKey, info: utf8ToBytes(DOMAIN.hpkeShare) }, share, aadOk);
+    const okSealed = { enc: bytesToHex(new Uint8Array(ok.enc)), ct: bytesToHex(new Uint8Array(ok.ct)) };
+    expect(await openShare(bob.keys, bob.deviceId, header, okSealed)).toEqual(share);
+    const e = await rejection(openShare(bob.keys, bob.deviceId, unaddressed, sealed));
+    expect(e.code).toBe('DECRYPT_FAILED');
+    expect(e.culprit).toBe(alice.deviceId);
+  });
+
+  it('refuses to seal to a device the header does not address', async () => {
+    expect((await rejection(sealShare(dave.hpkeKey, dave.deviceId, header, share))).code).toBe('ENCODING_INVALID');
+  });
+
+  it('refuses to seal to a malformed or low-order HPKE key, naming the recipient', async () => {
+    for (const key of ['AB'.repeat(32), '00'.repeat(31), '00'.repeat(32)]) {
+      const e = await rejection(sealShare(key, bob.deviceId, header, share));
+      expect(e.code).toBe('ENCODING_INVALID');
+      expect(e.culprit).toBe(bob.deviceId);
+    }
+  });
+});
+
+describe('RFC 9180 A.2.1 (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, base)', () => {
+  const V = {
+    info: '4f6465206f6e2061204772656369616e2055726e',
+    skRm: '8057991eef8f1f1af18f4a9491d16a1ce333f695d4db8e38da75975c4478e0fb',
+    pkRm: '4310ee97d88cc1f088a5576c77ab0cf5c3ac797f3d95139c6c84b5429c59662a',
+    enc: '1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a',
+    pt: '4265617574792069732074727574682c20747275746820626561757479',
+    aad: '436f756e742d30',
+    ct: '1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28',
+  };
+
+  it('a device HPKE key made from skRm has the public key pkRm', () => {
+    const keys = deviceKeysFromBytes(new Uint8Array(32), hexToBytes(V.skRm));
+    expect(devicePublicKeys(keys).hpkeKey).toBe(V.pkRm);
+  });
+
+  it('the shipped suite opens the RFC ciphertext with the raw private key, as openShare imports it', async () => {
+    const recipientKey = await hpkeSuite.kem.deserializePrivateKey(hexToBytes(V.skRm));
+    const pt = await hpkeSuite.open({ recipientKey, enc: hexToBytes(V.enc), info: hexToBytes(V.info) }, hexToBytes(V.ct), hexToBytes(V.aad));
+    expect(bytesToHex(new Uint8Array(pt))).toBe(V.pt);
+  });
+});

@@ -12,6 +12,7 @@ import { bytesToHex } from '../bytes.js';
 import type { EpochPublic } from '../epoch.js';
 import { RampartError } from '../errors.js';
 import { evalPointPoly } from '../math/polynomial.js';
+import { redactSecret } from '../redact.js';
 import type { GroupElement } from '../suites.js';
 import type { Rng } from './deal.js';
 import { resolvePlan, type ResolvedPlan } from './plan.js';
@@ -157,7 +158,7 @@ export function receiveReshare(
     } as FrostPublic;
     return {
       ok: true,
-      secret: { identifier: self.identifier, signingShare: suite.Fn.toBytes(sPrime) } as FrostSecret,
+      secret: redactSecret({ identifier: self.identifier, signingShare: suite.Fn.toBytes(sPrime) } as FrostSecret),
       public: pub,
       transcriptHash: reshareTranscriptHash(suite.name, plan, ordered.map((d) => d.commitments)),
       commitmentsHash: commitmentsHash(suite.name, plan.quorumId, plan.fromEpoch + 1, commitments),

@@ -55,6 +55,8 @@ describe.each(SUITE_NAMES)('reshare receiver (%s)', (name) => {
     if (batched.ok && naive.ok) {
       expect(batched.transcriptHash).toBe(naive.transcriptHash);
       expect(bytesToHex(batched.secret.signingShare)).toBe(bytesToHex(naive.secret.signingShare));
+      // The new share never prints: secrets stay out of logs and JSON.
+      expect(JSON.stringify(batched.secret)).toBe('"<redacted>"');
     }
   });
 

@@ -6,6 +6,7 @@
 import type { FrostPublic, FrostSecret } from '@noble/curves/abstract/frost.js';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import type { EpochPublic, RosterMember } from '../../shared/epoch.js';
+import { deviceIdOf, devicePublicKeys, generateDeviceKeys, type DeviceSecretKeys } from '../../shared/identity.js';
 import { dealReshare, type Rng } from '../../shared/reshare/deal.js';
 import { receiveReshare, type ReceiveOptions } from '../../shared/reshare/receive.js';
 import type { ReceivedDeal, ReshareDealerOutput, ResharePlan, ReshareSuccess } from '../../shared/reshare/types.js';
@@ -23,9 +24,21 @@ export interface World {
   holders: Holder[];
 }
 
-/** A fresh deviceId (16 random bytes, hex). */
+const identities = new Map<string, DeviceSecretKeys>();
+
+/** A fresh device with a real identity; returns its deviceId (DESIGN §3). */
 export function newDeviceId(): string {
-  return bytesToHex(randomBytes(16));
+  const keys = generateDeviceKeys();
+  const id = deviceIdOf(devicePublicKeys(keys).identityKey);
+  identities.set(id, keys);
+  return id;
+}
+
+/** The identity keys of a device made by `newDeviceId`. */
+export function identityOf(deviceId: string): DeviceSecretKeys {
+  const k = identities.get(deviceId);
+  if (k === undefined) throw new Error('test harness: unknown device');
+  return k;
 }
 
 /** Epoch 0 of a t-of-n quorum with identifiers 1..n, from noble's trusted dealer. */

@@ -1,0 +1,164 @@
+/**
+ * Epoch certificates (DESIGN §4 step 6): a chain from genesis verifies; every
+ * forgery or gap is refused with a stable code naming the member at fault.
+ */
+import { describe, expect, test } from 'vitest';
+import { assembleCertificate } from '../../shared/certificate/assemble.js';
+import { certificateHash } from '../../shared/certificate/payloads.js';
+import type { Certificate } from '../../shared/certificate/schema.js';
+import { checkPublicMatches, verifyCertificate, verifyChain } from '../../shared/certificate/verify.js';
+import { bytesToHex } from '../../shared/bytes.js';
+import { isRampartError, type ErrorCode } from '../../shared/errors.js';
+import { receiveReshare } from '../../shared/reshare/receive.js';
+import { commitmentsHash } from '../../shared/reshare/transcript.js';
+import { getSuite, SUITE_NAMES } from '../../shared/suites.js';
+import { certify, certRoster, signAcks, testSign } from '../helpers/certify.js';
+import { dealAll, dealsFor, genesisWorld, makePlan, nextRoster, reshareWorld, type World } from '../helpers/reshare-harness.js';
+
+function expectCode(fn: () => unknown, code: ErrorCode, culprit?: string): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(isRampartError(caught), `expected ${code}`).toBe(true);
+  if (isRampartError(caught)) {
+    expect(caught.code).toBe(code);
+    if (culprit !== undefined) expect(caught.culprit).toBe(culprit);
+  }
+}
+
+/** Genesis 2-of-3, refresh, then restructure to 3-of-4: three certificates. */
+function threeEpochs(name: (typeof SUITE_NAMES)[number]): { chain: Certificate[]; worlds: World[] } {
+  const suite = getSuite(name);
+  const w0 = genesisWorld(name, 2, 3);
+  const c0 = certify(w0, null);
+  const w1 = reshareWorld(w0, makePlan(w0.epoch, w0.epoch.roster, 2));
+  const c1 = certify(w1, c0.certificate, w1.transcriptHash);
+  const w2 = reshareWorld(w1, makePlan(w1.epoch, nextRoster(suite, w1.epoch, w1.epoch.roster, 1), 3));
+  const c2 = certify(w2, c1.certificate, w2.transcriptHash);
+  return { chain: [c0.certificate, c1.certificate, c2.certificate], worlds: [w0, w1, w2] };
+}
+
+const clone = (c: Certificate): Certificate => structuredClone(c);
+
+describe.each(SUITE_NAMES)('epoch certificates (%s)', (name) => {
+  test('a chain of three verifies and returns the newest certificate', () => {
+    const { chain, worlds } = threeEpochs(name);
+    const newest = verifyChain(chain);
+    expect(newest.epoch).toBe(2);
+    expect(newest.threshold).toBe(3);
+    expect(chain.map((c) => c.groupKey)).toEqual([chain[0]!.groupKey, chain[0]!.groupKey, chain[0]!.groupKey]);
+    expect(chain[2]!.prevHash).toBe(certificateHash(chain[1]!));
+    checkPublicMatches(chain[2]!, worlds[2]!.epoch.frostPublic);
+  });
+
+  test('a forged ack is refused and names the member', () => {
+    const { chain } = threeEpochs(name);
+    const forged = clone(chain[1]!);
+    const victim = forged.acks[1]!;
+    victim.signature = forged.acks[0]!.signature; // someone else's signature
+    expectCode(() => verifyCertificate(forged, chain[0]!), 'CERT_ACK_INVALID', victim.deviceId);
+  });
+
+  test('a missing ack is refused and names the member', () => {
+    const { chain } = threeEpochs(name);
+    const missing = clone(chain[2]!);
+    const gone = missing.acks.splice(2, 1)[0]!;
+    expectCode(() => verifyCertificate(missing, chain[1]!), 'CERT_ACK_MISSING', gone.deviceId);
+  });
+
+  test('a broken previous-hash link is refused', () => {
+    const { chain } = threeEpochs(name);
+    const broken = clone(chain[2]!);
+    broken.prevHash = certificateHash(chain[0]!);
+    expectCode(() => verifyChain([chain[0]!, chain[1]!, broken]), 'CERT_CHAIN_BROKEN');
+    // Tampering with a middle certificate fails it, and breaks the link of the next one.
+    const middle = clone(chain[1]!);
+    middle.threshold = 3;
+    expectCode(() => verifyChain([chain[0]!, middle, chain[2]!]), 'CERT_TEST_SIGNATURE_INVALID');
+    expectCode(() => verifyCertificate(chain[2]!, middle), 'CERT_CHAIN_BROKEN');
+  });
+
+  test('a chain that skips an epoch or does not start at genesis is refused', () => {
+    const { chain } = threeEpochs(name);
+    expectCode(() => verifyChain([chain[0]!, chain[2]!]), 'CERT_CHAIN_BROKEN');
+    expectCode(() => verifyChain([chain[1]!, chain[2]!]), 'CERT_CHAIN_BROKEN');
+    expectCode(() => verifyChain([]), 'CERT_CHAIN_BROKEN');
+  });
+
+  test('a certificate that changes the group key is refused (I1)', () => {
+    const { chain } = threeEpochs(name);
+    const other = genesisWorld(name, 2, 3);
+    const foreign = certify(other, null).certificate;
+    const swapped = { ...clone(chain[1]!), groupKey: foreign.groupKey };
+    expectCode(() => verifyCertificate(swapped, chain[0]!), 'CERT_CHAIN_BROKEN');
+  });
+
+  test('a test signature that does not verify under the group key is refused', () => {
+    const { chain } = threeEpochs(name);
+    const bad = clone(chain[1]!);
+    const sig = bad.testSignature.signature;
+    bad.testSignature.signature = (sig[0] === '0' ? '1' : '0') + sig.slice(1);
+    expectCode(() => verifyCertificate(bad, chain[0]!), 'CERT_TEST_SIGNATURE_INVALID');
+    const few = clone(chain[2]!);
+    few.testSignature.signers = few.testSignature.signers.slice(0, 2);
+    expectCode(() => verifyCertificate(few, chain[1]!), 'CERT_TEST_SIGNATURE_INVALID');
+  });
+
+  test('unknown fields and a wrong version are refused', () => {
+    const { chain } = threeEpochs(name);
+    expectCode(() => verifyCertificate({ ...chain[0]!, extra: 1 }, null), 'CERT_INVALID');
+    expectCode(() => verifyCertificate({ ...chain[0]!, v: 2 }, null), 'CERT_INVALID');
+  });
+
+  test('equivocation: members that acked different transcripts cannot form a certificate (I7)', () => {
+    const suite = getSuite(name);
+    const w0 = genesisWorld(name, 2, 3);
+    const c0 = certify(w0, null);
+    const plan = makePlan(w0.epoch, nextRoster(suite, w0.epoch, w0.epoch.roster, 1), 3);
+    const honest = dealAll(w0, plan);
+    const twoFaced = dealAll(w0, plan)[0]!;
+    const results = plan.newRoster.map((m, i) => {
+      const outputs = i === 3 ? [twoFaced, honest[1]!] : honest;
+      const r = receiveReshare(w0.epoch, plan, m.deviceId, dealsFor(outputs, m.deviceId));
+      if (!r.ok) throw new Error('unexpected complaint');
+      return r;
+    });
+    const next: World = {
+      epoch: { ...w0.epoch, epoch: 1, threshold: 3, roster: plan.newRoster, frostPublic: results[0]!.public },
+      holders: plan.newRoster.map((m, i) => ({ deviceId: m.deviceId, secret: results[i]!.secret })),
+    };
+    const acks = plan.newRoster.flatMap((m, i) => signAcks(next, results[i]!.transcriptHash).filter((a) => a.deviceId === m.deviceId));
+    const H = results[0]!.transcriptHash;
+    expect(results[3]!.transcriptHash).not.toBe(H);
+    expectCode(
+      () =>
+        assembleCertificate({
+          suite: name,
+          quorumId: w0.epoch.quorumId,
+          epoch: 1,
+          prev: c0.certificate,
+          threshold: 3,
+          roster: certRoster(next.epoch),
+          groupKey: bytesToHex(next.epoch.frostPublic.commitments[0]!),
+          commitmentsHash: commitmentsHash(name, w0.epoch.quorumId, 1, next.epoch.frostPublic.commitments),
+          transcriptHash: H,
+          acks,
+          testSignature: testSign({ ...next, holders: next.holders.slice(0, 3) }, H),
+        }),
+      'TRANSCRIPT_MISMATCH',
+      plan.newRoster[3]!.deviceId,
+    );
+  });
+
+  test('a public package that does not match its certificate is refused', () => {
+    const { chain, worlds } = threeEpochs(name);
+    expectCode(() => checkPublicMatches(chain[2]!, worlds[1]!.epoch.frostPublic), 'CERT_INVALID');
+    const pub = worlds[2]!.epoch.frostPublic;
+    const ids = Object.keys(pub.verifyingShares);
+    const swapped = { ...pub, verifyingShares: { ...pub.verifyingShares, [ids[0]!]: pub.verifyingShares[ids[1]!]! } };
+    expectCode(() => checkPublicMatches(chain[2]!, swapped), 'CERT_INVALID');
+  });
+});

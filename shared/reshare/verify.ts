@@ -1,16 +1,21 @@
 /**
  * Verification of the deals a new member j received (DESIGN §4 step 5).
  *
- * Batched path (the common case): one Feldman check over the summed
- * commitments, Σ_k C'_k·x'_j^k = (Σ_i f_i(x'_j))·G with C' = Σ_i C_i, and one
- * random-linear-combination check of all constant terms,
- * Σ_i u_i·(C_i0 − λ_i·Y_i) = 0 with random 128-bit u_i. If either fails, the
- * per-dealer checks run to name the culprit. Colluding dealers whose errors
- * cancel in the sum pass the batch, but then j's share is still consistent
- * with C', which every member checks and acks through H: no harm is done.
+ * Batched path (the common case), two checks over the summed commitments
+ * C' = Σ_i C_i:
+ *  - Feldman: Σ_k C'_k·x'_j^k = (Σ_i f_i(x'_j))·G — one evaluation, one base
+ *    multiplication, instead of one of each per dealer;
+ *  - constant terms: C'_0 = Σ_i C_i0 must equal the STORED group key PK,
+ *    which is Σ_i λ_i·Y_i over any D of size ≥ t.
+ * If either fails, the per-dealer checks (C_i0 = λ_i·Y_i with the stored Y_i,
+ * then Feldman per dealer) run to name the culprit.
+ *
+ * What the batch lets through is harmless: dealers whose errors cancel in the
+ * sums must collude, and then j's share is still consistent with C', whose
+ * constant is PK and which every member checks and acks through H. Shifting
+ * constants between colluding dealers (+δ, −δ) is the same as re-randomising
+ * their polynomials: the secret and every share's consistency are unchanged.
  */
-import { bytesToHex } from '../bytes.js';
-import type { Rng } from './deal.js';
 import { evalPointPoly } from '../math/polynomial.js';
 import type { GroupElement, Suite } from '../suites.js';
 import type { ResolvedDealer } from './plan.js';
@@ -32,32 +37,20 @@ export function sumCommitments(suite: Suite, deals: readonly DecodedDeal[], len:
   return sum;
 }
 
-function random128(rng: Rng): bigint {
-  return BigInt('0x' + bytesToHex(rng(16))) | 1n;
-}
-
-/** The batched check over the summed commitments `summed` (= C'). True iff it holds. */
+/** The batched check for the receiver at `x`, over the summed commitments `summed` (= C'). True iff it holds. */
 export function batchVerify(
   suite: Suite,
   deals: readonly DecodedDeal[],
   x: bigint,
   summed: readonly GroupElement[],
-  rng: Rng,
+  groupKey: GroupElement,
 ): boolean {
   const Fn = suite.Fn;
-  // Feldman over the sum. G·s' is a constant-time multiplication: s' is the new secret share.
+  if (!(summed[0] as GroupElement).equals(groupKey)) return false;
+  // G·s' is a constant-time multiplication: s' is the new secret share.
   let sPrime = Fn.ZERO;
   for (const d of deals) sPrime = Fn.add(sPrime, d.share);
-  if (!evalPointPoly(suite, summed, x).equals(suite.G.multiply(sPrime))) return false;
-  // Constant terms against stored state, as one MSM: Σ u_i·C_i0 + Σ (−u_i·λ_i)·Y_i = 0.
-  const points: GroupElement[] = [];
-  const scalars: bigint[] = [];
-  for (const d of deals) {
-    const u = random128(rng);
-    points.push(d.points[0] as GroupElement, d.dealer.Y);
-    scalars.push(u, Fn.neg(Fn.mul(u, d.dealer.lambda)));
-  }
-  return suite.msm(points, scalars).is0();
+  return evalPointPoly(suite, summed, x).equals(suite.G.multiply(sPrime));
 }
 
 /** The per-dealer checks, in D order; the first failure names its dealer. */

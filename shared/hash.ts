@@ -20,6 +20,7 @@ export const DOMAIN = {
   deviceId: 'rampart/v1/device-id',
   hpkeShare: 'rampart/v1/hpke-share',
   proposal: 'rampart/v1/proposal',
+  message: 'rampart/v1/message',
 } as const;
 
 /** A domain tag from `DOMAIN`. */

@@ -182,6 +182,14 @@ export function proposalHash(env: UnsignedEnvelope<ProposalKind>): string {
   return hashFields(DOMAIN.proposal, [canonicalJson({ ...envelopeHeader(env), body: env.body })]);
 }
 
+/**
+ * The hash later messages cite for any other message (e.g. `startHash` of a
+ * `reshare/start`): SHA-256 under DOMAIN.message of its header and body.
+ */
+export function messageHash(env: UnsignedEnvelope): string {
+  return hashFields(DOMAIN.message, [canonicalJson({ ...envelopeHeader(env), body: env.body })]);
+}
+
 function hashBytes(hash: string): Uint8Array {
   if (typeof hash !== 'string' || hash.length !== 64 || !HEX_RE.test(hash)) {
     throw new RampartError('ENCODING_INVALID', 'proposal hash must be 32 bytes of lower-case hex');

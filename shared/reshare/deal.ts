@@ -13,6 +13,7 @@ import type { EpochPublic } from '../epoch.js';
 import { RampartError } from '../errors.js';
 import { evalScalarPoly } from '../math/polynomial.js';
 import { randomScalar } from '../math/random.js';
+import { redactSecret } from '../redact.js';
 import { resolvePlan } from './plan.js';
 import type { ResharePlan, ReshareDealerOutput } from './types.js';
 
@@ -50,5 +51,6 @@ export function dealReshare(
   const subShares: Record<string, Uint8Array> = {};
   for (const m of r.newMembers) subShares[m.deviceId] = Fn.toBytes(evalScalarPoly(Fn, coeffs, m.x));
   coeffs.fill(0n);
-  return { deal: { dealer: me, commitments }, subShares };
+  // The sub-shares are secret until sealed: they print as <redacted>.
+  return { deal: { dealer: me, commitments }, subShares: redactSecret(subShares) };
 }

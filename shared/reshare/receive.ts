@@ -77,10 +77,12 @@ function decodeDeal(r: ResolvedPlan, index: number, d: ReceivedDeal): DecodedDea
   if (bytesToHex(suite.Fn.toBytes(share)) !== bytesToHex(d.subShare)) {
     complain('SUBSHARE_INVALID', 'dealer sent a non-canonical sub-share', [who]);
   }
+  // A zero sub-share is refused outright (an honest dealer sends one with probability 1/q).
+  if (share === 0n) complain('SUBSHARE_INVALID', 'dealer sent a zero sub-share', [who]);
   return { dealer: r.dealers[index] as DecodedDeal['dealer'], points, share };
 }
 
-/** Names the dealers whose top coefficients cancel: pairs summing to the identity, else all of D. */
+/** Names the dealers whose coefficients cancel: a pair summing to the identity, else nobody (no single culprit). */
 function cancellingDealers(deals: readonly DecodedDeal[], k: number): string[] {
   for (let a = 0; a < deals.length; a++) {
     for (let b = a + 1; b < deals.length; b++) {
@@ -89,7 +91,7 @@ function cancellingDealers(deals: readonly DecodedDeal[], k: number): string[] {
       if (pa.add(pb).is0()) return [(deals[a] as DecodedDeal).dealer.deviceId, (deals[b] as DecodedDeal).dealer.deviceId];
     }
   }
-  return deals.map((d) => d.dealer.deviceId);
+  return [];
 }
 
 /** Checks of C' = Σ C_i itself: constant term = stored PK, no identity coefficient, prime-order subgroup. */
@@ -126,7 +128,7 @@ export function decodeDealsFor(
   const r = resolvePlan(old, plan);
   try {
     const decoded = orderDeals(r, deals).map((d, i) => decodeDeal(r, i, d));
-    return { ok: true, resolved: r, decoded };
+    return { ok: true, resolved: r, decoded: decoded.map((d) => redactSecret(d)) };
   } catch (e) {
     if (e instanceof Complaint) return { ok: false, complaint: e.complaint };
     throw e;

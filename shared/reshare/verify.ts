@@ -50,7 +50,8 @@ export function batchVerify(
   // G·s' is a constant-time multiplication: s' is the new secret share.
   let sPrime = Fn.ZERO;
   for (const d of deals) sPrime = Fn.add(sPrime, d.share);
-  return evalPointPoly(suite, summed, x).equals(suite.G.multiply(sPrime));
+  // Colluding dealers can make the sum zero; noble refuses to multiply by 0.
+  return evalPointPoly(suite, summed, x).equals(Fn.is0(sPrime) ? suite.ZERO : suite.G.multiply(sPrime));
 }
 
 /** The per-dealer checks, in D order; the first failure names its dealer. */

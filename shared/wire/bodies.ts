@@ -13,48 +13,26 @@ import {
   hexBytes,
   hexRange,
   identifierSchema,
-  identityKeySchema,
-  hpkeKeySchema,
   pointSchema,
   dealerCommitmentSchema,
-  suiteSchema,
 } from './primitives.js';
+import {
+  dkgProposeBodySchema,
+  displayText,
+  MAX_PARTIES,
+  reshareProposeBodySchema,
+  timestampSchema,
+} from './proposals.js';
 
-/** Most members, dealers, recipients or commitments any list may hold. */
-export const MAX_PARTIES = 255;
+export { MAX_PARTIES, memberSchema, timestampSchema, type Member } from './proposals.js';
 
-/** C0/C1 controls and bidi overrides/isolates: they can disguise text shown to approvers. */
-const UNSAFE_TEXT = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
-/** Same, but newline and tab are allowed (multi-line descriptions and reasons). */
-const UNSAFE_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+/** Hex of utf8("rampart/"): every domain tag of shared/hash.ts starts with it. */
+const RESERVED_PREFIX_HEX = '72616d706172742f';
 
-/** Human-readable text of `min..max` UTF-16 units without control or bidi-override characters. */
-const displayText = (min: number, max: number, multiline: boolean) =>
-  z
-    .string()
-    .min(min)
-    .max(max)
-    .refine((s) => !(multiline ? UNSAFE_MULTILINE : UNSAFE_TEXT).test(s), 'contains control or bidi characters');
-
-/** A timestamp in milliseconds since the Unix epoch. */
-export const timestampSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-/** A threshold t: at least 2 signers, at most MAX_PARTIES. */
-const thresholdSchema = z.number().int().min(2).max(MAX_PARTIES);
 /** A free-text reason (rejections, complaints). */
 const reasonSchema = displayText(0, 500, true);
 /** A machine-readable complaint code, e.g. an ErrorCode. */
 const complaintCodeSchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'expected an upper-case code of 1..64 characters');
-
-/** A roster member as proposed: device, display name, public keys and FROST identifier. */
-export const memberSchema = z.strictObject({
-  deviceId: deviceIdSchema,
-  name: displayText(1, 64, false),
-  identityKey: identityKeySchema,
-  hpkeKey: hpkeKeySchema,
-  identifier: identifierSchema,
-});
-/** A roster member as proposed. */
-export type Member = z.infer<typeof memberSchema>;
 
 /** An HPKE-sealed share (shared/wire/hpke.ts): encapsulated key and ciphertext. */
 export const sealedSchema = z.strictObject({
@@ -72,8 +50,6 @@ const sealedMapSchema = z
     return n >= 1 && n <= MAX_PARTIES;
   }, `expected 1..${MAX_PARTIES} sealed shares`);
 
-/** A list of 2..MAX_PARTIES members. */
-const membersSchema = z.array(memberSchema).min(2).max(MAX_PARTIES);
 /** A Feldman commitment vector (noble DKG): 1..MAX_PARTIES compressed points. */
 const commitmentVectorSchema = z.array(pointSchema).min(1).max(MAX_PARTIES);
 /** A reshare dealer's commitment vector C_i: 1..MAX_PARTIES uncompressed points (DESIGN §4 step 4). */
@@ -95,15 +71,7 @@ const commitCertificate = z.strictObject({ certificate: certificateSchema });
 
 /** The body schema of every message kind. */
 export const bodySchemas = {
-  'dkg/propose': z
-    .strictObject({
-      suite: suiteSchema,
-      name: displayText(1, 64, false),
-      threshold: thresholdSchema,
-      members: membersSchema,
-      expiresAt: timestampSchema,
-    })
-    .refine((b) => b.threshold <= b.members.length, 'threshold exceeds the number of members'),
+  'dkg/propose': dkgProposeBodySchema,
   'dkg/accept': decision.approve,
   'dkg/reject': decision.reject,
   'dkg/round1': z.strictObject({
@@ -121,15 +89,7 @@ export const bodySchemas = {
     reason: reasonSchema,
   }),
   'dkg/commit': commitCertificate,
-  'reshare/propose': z
-    .strictObject({
-      suite: suiteSchema,
-      prevCertificateHash: hashSchema,
-      newThreshold: thresholdSchema,
-      newMembers: membersSchema,
-      expiresAt: timestampSchema,
-    })
-    .refine((b) => b.newThreshold <= b.newMembers.length, 'newThreshold exceeds the number of new members'),
+  'reshare/propose': reshareProposeBodySchema,
   'reshare/approve': decision.approve,
   'reshare/reject': decision.reject,
   'reshare/start': z.strictObject({
@@ -156,7 +116,9 @@ export const bodySchemas = {
   'reshare/withdraw': z.strictObject({ proposalHash: hashSchema }),
   'reshare/commit': commitCertificate,
   'sign/propose': z.strictObject({
-    message: hexRange(0, 65536),
+    // A user signing request may never produce a protocol signature (a certificate's test
+    // signature): messages in Rampart's own domain ("rampart/" prefix) are refused.
+    message: hexRange(0, 65536).refine((m) => !m.startsWith(RESERVED_PREFIX_HEX), 'message is in the reserved "rampart/" domain'),
     description: displayText(0, 500, true),
     expiresAt: timestampSchema,
   }),

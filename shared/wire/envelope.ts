@@ -178,8 +178,13 @@ export type ProposalKind = 'dkg/propose' | 'reshare/propose' | 'sign/propose';
  * SHA-256 under DOMAIN.proposal of the canonical JSON of the header and body
  * (not seq, a transport counter, nor sig).
  */
-export function proposalHash(env: UnsignedEnvelope<ProposalKind>): string {
+export function proposalHash(env: EnvelopeHeader<ProposalKind> & { body: BodyOf<ProposalKind>; seq?: number; sig?: string }): string {
   return hashFields(DOMAIN.proposal, [canonicalJson({ ...envelopeHeader(env), body: env.body })]);
+}
+
+/** A proposal as a certificate embeds it: header and body, without seq and sig (same hash). */
+export function embedProposal<K extends ProposalKind>(env: UnsignedEnvelope<K>): EnvelopeHeader<K> & { body: BodyOf<K> } {
+  return { ...envelopeHeader(env), body: env.body } as EnvelopeHeader<K> & { body: BodyOf<K> };
 }
 
 /**

@@ -3,17 +3,16 @@
  * forgery or gap is refused with a stable code naming the member at fault.
  */
 import { describe, expect, test } from 'vitest';
-import { assembleCertificate } from '../../shared/certificate/assemble.js';
+import { assembleCertificate, buildCertificateBody, type CertificateBodyInput } from '../../shared/certificate/assemble.js';
 import { certificateHash } from '../../shared/certificate/payloads.js';
 import type { Certificate } from '../../shared/certificate/schema.js';
 import { checkPublicMatches, verifyCertificate, verifyChain } from '../../shared/certificate/verify.js';
-import { bytesToHex } from '../../shared/bytes.js';
 import { isRampartError, type ErrorCode } from '../../shared/errors.js';
 import { receiveReshare } from '../../shared/reshare/receive.js';
-import { commitmentsHash } from '../../shared/reshare/transcript.js';
 import { getSuite, SUITE_NAMES } from '../../shared/suites.js';
-import { certify, certRoster, signAcks, testSign } from '../helpers/certify.js';
-import { dealAll, dealsFor, genesisWorld, makePlan, nextRoster, reshareWorld, type World } from '../helpers/reshare-harness.js';
+import { authorize, bodyInput, certify, signAcks, testSign } from '../helpers/certify.js';
+import { dealAll, dealsFor, genesisWorld, identityOf, makePlan, nextRoster, reshareWorld, type World } from '../helpers/reshare-harness.js';
+import { proposalHash, signApproval } from '../../shared/wire/envelope.js';
 
 function expectCode(fn: () => unknown, code: ErrorCode, culprit?: string): void {
   let caught: unknown;
@@ -77,7 +76,7 @@ describe.each(SUITE_NAMES)('epoch certificates (%s)', (name) => {
     // Tampering with a middle certificate fails it, and breaks the link of the next one.
     const middle = clone(chain[1]!);
     middle.threshold = 3;
-    expectCode(() => verifyChain([chain[0]!, middle, chain[2]!]), 'CERT_TEST_SIGNATURE_INVALID');
+    expectCode(() => verifyChain([chain[0]!, middle, chain[2]!]), 'CERT_UNAUTHORIZED');
     expectCode(() => verifyCertificate(chain[2]!, middle), 'CERT_CHAIN_BROKEN');
   });
 
@@ -130,27 +129,93 @@ describe.each(SUITE_NAMES)('epoch certificates (%s)', (name) => {
       epoch: { ...w0.epoch, epoch: 1, threshold: 3, roster: plan.newRoster, frostPublic: results[0]!.public },
       holders: plan.newRoster.map((m, i) => ({ deviceId: m.deviceId, secret: results[i]!.secret })),
     };
-    const acks = plan.newRoster.flatMap((m, i) => signAcks(next, results[i]!.transcriptHash).filter((a) => a.deviceId === m.deviceId));
     const H = results[0]!.transcriptHash;
     expect(results[3]!.transcriptHash).not.toBe(H);
-    expectCode(
-      () =>
-        assembleCertificate({
-          suite: name,
-          quorumId: w0.epoch.quorumId,
-          epoch: 1,
-          prev: c0.certificate,
-          threshold: 3,
-          roster: certRoster(next.epoch),
-          groupKey: bytesToHex(next.epoch.frostPublic.commitments[0]!),
-          commitmentsHash: commitmentsHash(name, w0.epoch.quorumId, 1, next.epoch.frostPublic.commitments),
-          transcriptHash: H,
-          acks,
-          testSignature: testSign({ ...next, holders: next.holders.slice(0, 3) }, H),
-        }),
-      'TRANSCRIPT_MISMATCH',
-      plan.newRoster[3]!.deviceId,
-    );
+    // Each member acks the body it computed from ITS transcript.
+    const input = bodyInput(next, c0.certificate, H);
+    const acks = plan.newRoster.flatMap((m, i) => {
+      const own = buildCertificateBody({ ...input, transcriptHash: results[i]!.transcriptHash }).hash;
+      return signAcks(next, results[i]!.transcriptHash, own).filter((a) => a.deviceId === m.deviceId);
+    });
+    const bodyHash = buildCertificateBody(input).hash;
+    const testSignature = testSign({ ...next, holders: next.holders.slice(0, 3) }, bodyHash);
+    expectCode(() => assembleCertificate({ ...input, acks, testSignature }), 'TRANSCRIPT_MISMATCH', plan.newRoster[3]!.deviceId);
+    // An assembler that ignores the reported H still fails: the odd member's ack signs another body.
+    const relabelled = acks.map((a) => ({ ...a, transcriptHash: H }));
+    expectCode(() => assembleCertificate({ ...input, acks: relabelled, testSignature }), 'CERT_ACK_INVALID', plan.newRoster[3]!.deviceId);
+  });
+
+  test('a relay that rewrites roster, threshold or group key keeps no valid ack: every field is in the acked body', () => {
+    const { chain } = threeEpochs(name);
+    const cert = chain[2]!;
+    const shrunk = clone(cert);
+    shrunk.threshold = 2;
+    shrunk.testSignature.signers = shrunk.testSignature.signers.slice(0, 2);
+    // The threshold no longer matches what t old holders approved …
+    expectCode(() => verifyCertificate(shrunk, chain[1]!), 'CERT_UNAUTHORIZED');
+    // … and a body edited to match is not what the members acked.
+    shrunk.authorization.proposal = { ...shrunk.authorization.proposal, body: { ...shrunk.authorization.proposal.body, newThreshold: 2 } } as typeof shrunk.authorization.proposal;
+    expectCode(() => verifyCertificate(shrunk, chain[1]!), 'CERT_UNAUTHORIZED');
+    const commitments = { ...clone(cert), commitmentsHash: 'ab'.repeat(32) };
+    expectCode(() => verifyCertificate(commitments, chain[1]!), 'CERT_ACK_INVALID');
+    const transcript = { ...clone(cert), transcriptHash: 'cd'.repeat(32) };
+    expectCode(() => verifyCertificate(transcript, chain[1]!), 'CERT_ACK_INVALID');
+    if (name === 'secp256k1-tr') {
+      // The x-only key is the same for both parities; the body still pins the full point.
+      const flipped = clone(chain[0]!);
+      flipped.groupKey = (flipped.groupKey.startsWith('02') ? '03' : '02') + flipped.groupKey.slice(2);
+      expectCode(() => verifyCertificate(flipped, null), 'CERT_ACK_INVALID');
+    }
+  });
+
+  test("a certificate's identity does not depend on its randomised test signature", () => {
+    const { chain, worlds } = threeEpochs(name);
+    const again = clone(chain[1]!);
+    again.testSignature = testSign(worlds[1]!, certificateHash(again));
+    expect(again.testSignature.signature).not.toBe(chain[1]!.testSignature.signature);
+    expect(verifyCertificate(again, chain[0]!)).toBe(certificateHash(chain[1]!));
+  });
+
+  test('a next-epoch certificate without the approvals of t old holders is refused, even with a valid test signature', () => {
+    const { chain, worlds } = threeEpochs(name);
+    const w1 = worlds[1]!;
+    // Attackers take over: their own two devices as the whole epoch-2 roster, self-made acks,
+    // and a test signature that t old holders were tricked into making.
+    const evil = genesisWorld(name, 2, 2);
+    const forgedWorld: World = { epoch: { ...w1.epoch, epoch: 2, roster: evil.epoch.roster }, holders: w1.holders };
+    const input = bodyInput(forgedWorld, chain[1]!, 'ee'.repeat(32));
+    const sign = (i: CertificateBodyInput) => {
+      const h = buildCertificateBody(i).hash;
+      const testSignature = { ...testSign(w1, h), signers: forgedWorld.epoch.roster.map((m) => m.deviceId) };
+      return { ...buildCertificateBody(i).body, acks: signAcks(forgedWorld, 'ee'.repeat(32), h).map(({ deviceId, signature }) => ({ deviceId, signature })), testSignature };
+    };
+    const honest = authorize(forgedWorld, chain[1]!);
+    // No approvals worth anything: the attackers approve their own proposal.
+    const pHash = proposalHash(honest.proposal);
+    const outsider = evil.epoch.roster[0]!.deviceId;
+    const byOutsiders = { ...honest, approvals: evil.epoch.roster.map((m) => ({ deviceId: m.deviceId, signature: signApproval(pHash, identityOf(m.deviceId).signingKey) })) };
+    expectCode(() => verifyCertificate(sign({ ...input, authorization: byOutsiders }), chain[1]!), 'CERT_UNAUTHORIZED', outsider);
+    // Approved by only t−1 genuine old holders: refused.
+    const tooFew = { ...input, authorization: { ...honest, approvals: honest.approvals.slice(0, chain[1]!.threshold - 1) } };
+    expectCode(() => verifyCertificate(sign(tooFew), chain[1]!), 'CERT_UNAUTHORIZED');
+    // With t genuine approvals of that very proposal it would verify: the approvals are the authority.
+    expect(() => verifyCertificate(sign({ ...input, authorization: honest }), chain[1]!)).not.toThrow();
+  });
+
+  test('a certificate whose roster or threshold differs from the approved proposal is refused', () => {
+    const { chain, worlds } = threeEpochs(name);
+    const input = bodyInput(worlds[2]!, chain[1]!, 'aa'.repeat(32));
+    const other = authorize({ ...worlds[2]!, epoch: { ...worlds[2]!.epoch, threshold: 2 } }, chain[1]!);
+    const h = buildCertificateBody({ ...input, authorization: other }).hash;
+    const cert = { ...buildCertificateBody({ ...input, authorization: other }).body, acks: signAcks(worlds[2]!, 'aa'.repeat(32), h).map(({ deviceId, signature }) => ({ deviceId, signature })), testSignature: testSign(worlds[2]!, h) };
+    expectCode(() => verifyCertificate(cert, chain[1]!), 'CERT_UNAUTHORIZED');
+  });
+
+  test('a chain is pinned to the genesis the device knows', () => {
+    const { chain } = threeEpochs(name);
+    expect(verifyChain(chain, { genesisHash: certificateHash(chain[0]!) }).epoch).toBe(2);
+    const stranger = certify(genesisWorld(name, 2, 3), null).certificate;
+    expectCode(() => verifyChain([stranger], { genesisHash: certificateHash(chain[0]!) }), 'CERT_CHAIN_BROKEN');
   });
 
   test('a public package that does not match its certificate is refused', () => {

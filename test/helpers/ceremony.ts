@@ -6,9 +6,9 @@
  */
 import type { FrostSecret } from '@noble/curves/abstract/frost.js';
 import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
-import { assembleCertificate, type ReceivedAck } from '../../shared/certificate/assemble.js';
+import { assembleCertificate, buildCertificateBody, type CertificateBodyInput, type ReceivedAck } from '../../shared/certificate/assemble.js';
 import { ackMessage, testSignatureMessage } from '../../shared/certificate/payloads.js';
-import type { Certificate, CertMember } from '../../shared/certificate/schema.js';
+import type { Authorization, Certificate, CertMember } from '../../shared/certificate/schema.js';
 import { dkgEpochPublic, dkgRound1, dkgRound2, dkgRound3, dkgTranscriptHash, type DkgRound1Broadcast } from '../../shared/dkg.js';
 import type { EpochPublic, RosterMember } from '../../shared/epoch.js';
 import { DOMAIN } from '../../shared/hash.js';
@@ -23,6 +23,7 @@ import { getSuite, type Suite, type SuiteName } from '../../shared/suites.js';
 import type { MessageKind, Sealed } from '../../shared/wire/bodies.js';
 import {
   decodeEnvelope,
+  embedProposal,
   encodeEnvelope,
   envelopeHeader,
   messageHash,
@@ -63,8 +64,6 @@ export interface Quorum {
   wire: string[];
 }
 
-const hex32 = () => bytesToHex(randomBytes(32));
-
 function send<E extends Envelope>(q: { wire: string[] }, env: E, sender: Device): E {
   const encoded = encodeEnvelope(env);
   q.wire.push(encoded);
@@ -85,22 +84,12 @@ function certMembers(suite: Suite, roster: readonly RosterMember[], devices: rea
   }));
 }
 
-/** Acks of H by every member (ack envelopes round-trip the wire) plus the test signature by the last t. */
-function certifyEpoch(q: { wire: string[] }, suite: Suite, epoch: EpochPublic, prev: Certificate | null, devices: Device[], sessionId: string, H: string): { certificate: Certificate; hash: string } {
-  const acks: ReceivedAck[] = epoch.roster.map((m) => {
-    const d = devices.find((x) => x.deviceId === m.deviceId)!;
-    const signature = signDomain(DOMAIN.ack, ackMessage(epoch.quorumId, epoch.epoch, H), d.keys.signingKey);
-    const header = { v: 1 as const, quorumId: epoch.quorumId, sessionId, epoch: epoch.epoch, from: d.deviceId, to: [devices[0]!.deviceId], seq: 9 };
-    const body = { transcriptHash: H, signature };
-    const env =
-      prev === null
-        ? send(q, seal({ ...header, kind: 'dkg/ack', body }, d), d)
-        : send(q, seal({ ...header, kind: 'reshare/ack', body }, d), d);
-    return { deviceId: env.from, transcriptHash: env.body.transcriptHash, signature: env.body.signature };
-  });
-  const signers = devices.filter((d) => epoch.roster.some((m) => m.deviceId === d.deviceId)).slice(-epoch.threshold);
-  const sig = signWithShares(suite, epoch, signers.map((d) => ({ deviceId: d.deviceId, secret: d.share! })), testSignatureMessage(epoch.quorumId, epoch.epoch, H));
-  return assembleCertificate({
+/**
+ * Every member computes the certificate body and acks its hash (ack envelopes round-trip
+ * the wire); the last t make the test signature over it with their new shares.
+ */
+function certifyEpoch(q: { wire: string[] }, suite: Suite, epoch: EpochPublic, prev: Certificate | null, devices: Device[], sessionId: string, H: string, authorization: Authorization): { certificate: Certificate; hash: string } {
+  const input: CertificateBodyInput = {
     suite: suite.name,
     quorumId: epoch.quorumId,
     epoch: epoch.epoch,
@@ -110,9 +99,23 @@ function certifyEpoch(q: { wire: string[] }, suite: Suite, epoch: EpochPublic, p
     groupKey: bytesToHex(epoch.frostPublic.commitments[0]!),
     commitmentsHash: commitmentsHash(suite.name, epoch.quorumId, epoch.epoch, epoch.frostPublic.commitments),
     transcriptHash: H,
-    acks,
-    testSignature: { signers: signers.map((d) => d.deviceId), signature: bytesToHex(sig) },
+    authorization,
+  };
+  const bodyHash = buildCertificateBody(input).hash;
+  const acks: ReceivedAck[] = epoch.roster.map((m) => {
+    const d = devices.find((x) => x.deviceId === m.deviceId)!;
+    const signature = signDomain(DOMAIN.ack, ackMessage(bodyHash), d.keys.signingKey);
+    const header = { v: 1 as const, quorumId: epoch.quorumId, sessionId, epoch: epoch.epoch, from: d.deviceId, to: [devices[0]!.deviceId], seq: 9 };
+    const body = { transcriptHash: H, signature };
+    const env =
+      prev === null
+        ? send(q, seal({ ...header, kind: 'dkg/ack', body }, d), d)
+        : send(q, seal({ ...header, kind: 'reshare/ack', body }, d), d);
+    return { deviceId: env.from, transcriptHash: env.body.transcriptHash, signature: env.body.signature };
   });
+  const signers = devices.filter((d) => epoch.roster.some((m) => m.deviceId === d.deviceId)).slice(-epoch.threshold);
+  const sig = signWithShares(suite, epoch, signers.map((d) => ({ deviceId: d.deviceId, secret: d.share! })), testSignatureMessage(bodyHash));
+  return assembleCertificate({ ...input, acks, testSignature: { signers: signers.map((d) => d.deviceId), signature: bytesToHex(sig) } });
 }
 
 /** A t-of-n DKG over the wire, ending in a verified genesis certificate. */
@@ -123,6 +126,12 @@ export async function dkgQuorum(suiteName: SuiteName, t: number, devices: Device
   const wire: string[] = [];
   const roster: RosterMember[] = devices.map((d, i) => ({ deviceId: d.deviceId, identifier: suite.frost.Identifier.fromNumber(i + 1) }));
   const ids = devices.map((d) => d.deviceId);
+  // dkg/propose by the first device; every member accepts (signs the proposal hash).
+  const members = devices.map((d, i) => ({ deviceId: d.deviceId, name: d.name, identityKey: d.identityKey, hpkeKey: d.hpkeKey, identifier: roster[i]!.identifier }));
+  const propose = send({ wire }, seal({ v: 1, kind: 'dkg/propose', quorumId, sessionId, epoch: 0, from: ids[0]!, to: ids, seq: 0, body: { suite: suite.name, name: 'Treasury', threshold: t, members, expiresAt: Date.now() + 60_000 } }, devices[0]!), devices[0]!);
+  const pHash = proposalHash(propose);
+  const accepts = devices.map((d) => send({ wire }, seal({ v: 1, kind: 'dkg/accept', quorumId, sessionId, epoch: 0, from: d.deviceId, to: ids, seq: 1, body: { proposalHash: pHash, approval: signApproval(pHash, d.keys.signingKey) } }, d), d));
+  const authorization: Authorization = { proposal: embedProposal(propose), approvals: accepts.map((a) => ({ deviceId: a.from, signature: a.body.approval })) };
   const r1 = devices.map((d) => dkgRound1(suite, roster, t, d.deviceId));
   const broadcasts: Record<string, DkgRound1Broadcast> = Object.fromEntries(devices.map((d, i) => [d.deviceId, r1[i]!.broadcast]));
   // Round 2: each member HPKE-seals its packages, one per recipient, in one dkg/round2 envelope.
@@ -135,7 +144,7 @@ export async function dkgQuorum(suiteName: SuiteName, t: number, devices: Device
       for (const r of devices.filter((x) => x.deviceId !== d.deviceId)) {
         sealed[r.deviceId] = await sealShare(r.hpkeKey, r.deviceId, header, r2[i]!.packages[r.deviceId]!.signingShare);
       }
-      return send({ wire }, seal({ ...header, seq: 2, body: { proposalHash: hex32(), sealed } }, d), d);
+      return send({ wire }, seal({ ...header, seq: 2, body: { proposalHash: pHash, sealed } }, d), d);
     }),
   );
   const outputs = await Promise.all(
@@ -151,7 +160,7 @@ export async function dkgQuorum(suiteName: SuiteName, t: number, devices: Device
   devices.forEach((d, i) => (d.share = outputs[i]!.secret));
   const H = dkgTranscriptHash(suite, { quorumId, sessionId, threshold: t, roster }, broadcasts);
   const epoch = dkgEpochPublic(suite, outputs[0]!, quorumId, '00'.repeat(32));
-  const genesis = certifyEpoch({ wire }, suite, epoch, null, devices, sessionId, H);
+  const genesis = certifyEpoch({ wire }, suite, epoch, null, devices, sessionId, H, authorization);
   epoch.certificateHash = genesis.hash;
   return { suite, quorumId, epoch, chain: [genesis.certificate], devices: [...devices], wire };
 }
@@ -231,7 +240,8 @@ export async function reshareQuorum(q: Quorum, newDevices: Device[], tNew: numbe
   const newEpoch: EpochPublic = { ...old, epoch: old.epoch + 1, threshold: tNew, roster: newRoster, frostPublic: results[0]!.public, certificateHash: '' };
   // Step 6: acks and the test signature with the NEW shares (held as pending until the certificate verifies).
   const pending = newDevices.map((d, i) => ({ ...d, share: results[i]!.secret }));
-  const cert = certifyEpoch(q, suite, newEpoch, q.chain[q.chain.length - 1]!, pending, sessionId, H);
+  const authorization: Authorization = { proposal: embedProposal(propose), approvals: start.body.approvals };
+  const cert = certifyEpoch(q, suite, newEpoch, q.chain[q.chain.length - 1]!, pending, sessionId, H, authorization);
   newEpoch.certificateHash = cert.hash;
   // Only now: new shares become active, removed members lose theirs.
   for (const d of everyone) {

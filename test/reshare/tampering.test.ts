@@ -77,6 +77,20 @@ describe.each(SUITE_NAMES)('reshare receiver (%s)', (name) => {
     expect(complaintOf(receiveReshare(world.epoch, plan, me, deals))).toEqual({ code: 'SUBSHARE_INVALID', culprits: [deals[0].dealer] });
   });
 
+  test('a zero sub-share is refused with a complaint naming its dealer, not a crash', () => {
+    const { suite, world, plan, outputs, me } = setup(name);
+    const deals = dealsFor(outputs, me);
+    deals[1] = { ...deals[1]!, subShare: suite.Fn.toBytes(0n) };
+    expect(complaintOf(receiveReshare(world.epoch, plan, me, deals))).toEqual({ code: 'SUBSHARE_INVALID', culprits: [deals[1].dealer] });
+    expect(complaintOf(receiveReshare(world.epoch, plan, me, deals, { batch: false })).code).toBe('SUBSHARE_INVALID');
+  });
+
+  test("a dealer's sub-shares print as <redacted> until they are sealed", () => {
+    const { outputs } = setup(name);
+    expect(JSON.stringify(outputs[0]!.subShares)).toBe('"<redacted>"');
+    expect(Object.keys(outputs[0]!.subShares)).toHaveLength(4);
+  });
+
   test.each([-1, 1])('a commitment vector of the wrong length (t%+d) is caught and names its dealer', (delta) => {
     const { world, plan, outputs, me } = setup(name);
     const deals = dealsFor(outputs, me);

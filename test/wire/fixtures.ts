@@ -92,6 +92,14 @@ function certificate(suite: 'ed25519' | 'secp256k1-tr', epoch: number): Certific
     groupKey: point(7),
     commitmentsHash: fixedHex(`commitments/${epoch}`),
     transcriptHash,
+    // Shape only: the wire schema checks form; certificate verification is tested in test/certificate.
+    authorization: {
+      proposal:
+        epoch === 0
+          ? { v: 1, kind: 'dkg/propose', quorumId, sessionId, epoch: 0, from: devices[0]!.deviceId, to: devices.slice(1).map((d) => d.deviceId), body: { suite, name: 'Treasury', threshold: 2, members: members(id), expiresAt: 1_767_225_600_000 } }
+          : { v: 1, kind: 'reshare/propose', quorumId, sessionId, epoch: epoch - 1, from: devices[0]!.deviceId, to: devices.slice(1).map((d) => d.deviceId), body: { suite, prevCertificateHash: fixedHex(`certificate/${epoch - 1}`), newThreshold: 2, newMembers: members(id), expiresAt: 1_767_225_600_000 } },
+      approvals: devices.slice(0, 2).map((d) => ({ deviceId: d.deviceId, signature: signDomain(DOMAIN.approval, utf8ToBytes(`approval/${epoch}`), d.keys.signingKey) })),
+    },
     acks: devices.map((d) => ({
       deviceId: d.deviceId,
       signature: signDomain(DOMAIN.ack, utf8ToBytes(transcriptHash), d.keys.signingKey),

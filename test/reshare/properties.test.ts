@@ -40,12 +40,17 @@ function subset(holders: readonly Holder[], size: number, pick: readonly number[
 describe.each(SUITE_NAMES)('redistribution properties (%s)', (name) => {
   const suite = getSuite(name);
 
+  /** Epoch 0 (t-of-n) and epoch 1 after resharing to the shape's keep/add/t'. */
+  const reshareShape = (s: { t: number; n: number; keep: number; nNew: number; tNew: number; dealers: number }) => {
+    const w0 = genesisWorld(name, s.t, s.n);
+    const plan = makePlan(w0.epoch, nextRoster(suite, w0.epoch, w0.epoch.roster.slice(0, s.keep), s.nNew - s.keep), s.tNew, s.dealers);
+    return { w0, w1: reshareWorld(w0, plan) };
+  };
+
   test('the group key is unchanged and any t′ new shares sign under the plain standard verifier (I1)', () => {
     fc.assert(
       fc.property(shape, (s) => {
-        const w0 = genesisWorld(name, s.t, s.n);
-        const plan = makePlan(w0.epoch, nextRoster(suite, w0.epoch, w0.epoch.roster.slice(0, s.keep), s.nNew - s.keep), s.tNew, s.dealers);
-        const w1 = reshareWorld(w0, plan);
+        const { w0, w1 } = reshareShape(s);
         expect(bytesToHex(w1.epoch.frostPublic.commitments[0]!)).toBe(bytesToHex(w0.epoch.frostPublic.commitments[0]!));
         expect(w1.epoch.frostPublic.commitments).toHaveLength(s.tNew);
         const signers = subset(w1.holders, s.tNew, s.pick);
@@ -66,9 +71,7 @@ describe.each(SUITE_NAMES)('redistribution properties (%s)', (name) => {
       fc.property(
         shape.filter((s) => s.tNew >= 3),
         (s) => {
-          const w0 = genesisWorld(name, s.t, s.n);
-          const plan = makePlan(w0.epoch, nextRoster(suite, w0.epoch, w0.epoch.roster.slice(0, s.keep), s.nNew - s.keep), s.tNew, s.dealers);
-          const w1 = reshareWorld(w0, plan);
+          const { w0, w1 } = reshareShape(s);
           const few = subset(w1.holders, s.tNew - 1, s.pick);
           // noble refuses a signing set below the threshold outright …
           expect(frostSign(suite, w1.epoch, w1.epoch.frostPublic, few, s.message).ok).toBe(false);
@@ -87,9 +90,7 @@ describe.each(SUITE_NAMES)('redistribution properties (%s)', (name) => {
       fc.property(
         shape.filter((s) => s.keep >= 1),
         (s) => {
-          const w0 = genesisWorld(name, s.t, s.n);
-          const plan = makePlan(w0.epoch, nextRoster(suite, w0.epoch, w0.epoch.roster.slice(0, s.keep), s.nNew - s.keep), s.tNew, s.dealers);
-          const w1 = reshareWorld(w0, plan);
+          const { w0, w1 } = reshareShape(s);
           // A kept member (same identifier in both epochs) signs with its OLD share.
           const staleIdx = (s.pick[0] ?? 0) % s.keep;
           const stale = w0.holders[staleIdx] as Holder;

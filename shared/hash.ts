@@ -21,6 +21,8 @@ export const DOMAIN = {
   hpkeShare: 'rampart/v1/hpke-share',
   proposal: 'rampart/v1/proposal',
   message: 'rampart/v1/message',
+  relayAuth: 'rampart/v1/relay-auth',
+  keystore: 'rampart/v1/keystore',
 } as const;
 
 /** A domain tag from `DOMAIN`. */

@@ -1,0 +1,107 @@
+/**
+ * What every session machine of a device shares: its identity, stores,
+ * transport and the helpers that sign, send and log. Session machines get a
+ * SessionContext and nothing else.
+ */
+import type { FrostSecret } from '@noble/curves/abstract/frost.js';
+import type { EventName, EventPayload } from '../../shared/api.js';
+import type { Certificate } from '../../shared/certificate/schema.js';
+import { verifyChain } from '../../shared/certificate/verify.js';
+import type { EpochPublic } from '../../shared/epoch.js';
+import { RampartError } from '../../shared/errors.js';
+import { devicePublicKeys, deviceIdOf, type DeviceSecretKeys } from '../../shared/identity.js';
+import type { BodyOf, MessageKind } from '../../shared/wire/bodies.js';
+import { signEnvelope, type Envelope } from '../../shared/wire/envelope.js';
+import { epochFromJson, epochToJson, shareFromBytes, shareToBytes } from './codec.js';
+import type { Clock, SecretStore, Transport } from './components.js';
+import type { StateStore } from './state-store.js';
+
+/** A peer device as this device knows it. */
+export interface Peer {
+  deviceId: string;
+  name: string;
+  identityKey: string;
+  hpkeKey: string;
+}
+
+/** Keystore names (DESIGN §2: shares live in the keystore, never in the state file). */
+export const secretNames = {
+  share: (quorumId: string, epoch: number) => `quorum/${quorumId}/epoch/${epoch}/share`,
+  pending: (quorumId: string, epoch: number) => `quorum/${quorumId}/epoch/${epoch}/pending`,
+};
+
+/** The shared context of a device's sessions. */
+export class SessionContext {
+  readonly deviceId: string;
+  private seq = 0;
+
+  constructor(
+    readonly identity: DeviceSecretKeys,
+    readonly state: StateStore,
+    readonly secrets: SecretStore,
+    readonly transport: Transport,
+    readonly clock: Clock,
+    readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void,
+  ) {
+    this.deviceId = deviceIdOf(devicePublicKeys(identity).identityKey);
+  }
+
+  /** Signs and sends one envelope. */
+  async send<K extends MessageKind>(kind: K, quorumId: string, sessionId: string, epoch: number, to: string[], body: BodyOf<K>): Promise<Envelope<K>> {
+    const recipients = [...new Set(to.filter((d) => d !== this.deviceId))];
+    const unsigned = { v: 1 as const, kind, quorumId, sessionId, epoch, from: this.deviceId, to: recipients, seq: this.seq++, body };
+    const env = signEnvelope(unsigned as never, this.identity.signingKey) as Envelope<K>;
+    if (recipients.length > 0) await this.transport.send(env as Envelope);
+    return env;
+  }
+
+  /** Records a peer's public keys (from a card, a verified proposal or a certificate). */
+  rememberPeer(p: Peer): void {
+    if (deviceIdOf(p.identityKey) !== p.deviceId) throw new RampartError('ENCODING_INVALID', 'peer deviceId does not match its identity key', p.deviceId);
+    this.state.setValue(`peer/${p.deviceId}`, JSON.stringify(p));
+  }
+
+  peer(deviceId: string): Peer | undefined {
+    const v = this.state.getValue(`peer/${deviceId}`);
+    return v === undefined ? undefined : (JSON.parse(v) as Peer);
+  }
+
+  /** The current epoch of a quorum, from the state file. */
+  epoch(quorumId: string): EpochPublic | undefined {
+    const q = this.state.getQuorum(quorumId);
+    return q === undefined ? undefined : epochFromJson(q.publicState);
+  }
+
+  quorumName(quorumId: string): string {
+    return this.state.getQuorum(quorumId)?.name ?? quorumId.slice(0, 8);
+  }
+
+  /** The verified certificate chain of a quorum, genesis first. */
+  chain(quorumId: string): Certificate[] {
+    const chain = this.state.getChain(quorumId);
+    return chain.length === 0 ? [] : (verifyChain(chain), chain as Certificate[]);
+  }
+
+  /** Stores a new epoch and its certificate in one transaction. */
+  commitEpoch(name: string, epoch: EpochPublic, certificate: Certificate, hash: string): void {
+    this.state.atomically(() => {
+      this.state.putCertificate(epoch.quorumId, epoch.epoch, hash, certificate);
+      this.state.putQuorum(epoch.quorumId, name, epoch.epoch, epochToJson(epoch));
+    });
+  }
+
+  async readShare(quorumId: string, epoch: number, pending = false): Promise<FrostSecret | undefined> {
+    const b = await this.secrets.get(pending ? secretNames.pending(quorumId, epoch) : secretNames.share(quorumId, epoch));
+    return b === undefined ? undefined : shareFromBytes(b);
+  }
+
+  async writeShare(quorumId: string, epoch: number, share: FrostSecret, pending = false): Promise<void> {
+    await this.secrets.set(pending ? secretNames.pending(quorumId, epoch) : secretNames.share(quorumId, epoch), shareToBytes(share));
+  }
+
+  /** Appends to the event log and emits it. */
+  log(type: string, detail: string, quorumId: string | null = null, sessionId: string | null = null): void {
+    const row = this.state.appendLog(type, detail, quorumId, sessionId);
+    this.emit('logAppended', { seq: row.seq, at: row.at, type: row.type, quorumId: row.quorumId, sessionId: row.sessionId, detail: row.detail });
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * DeviceService (DESIGN §2): one device — its identity, keystore, state and
+ * sessions — behind the device API of shared/api.ts. Incoming envelopes are
+ * verified against known identity keys, deduplicated (replays are refused
+ * with a logged reason) and routed to the session machines; messages that
+ * arrive before their session's proposal wait for it.
+ */
+import { bytesToHex } from '@noble/hashes/utils.js';
+import type { CommandParams, CommandResult, DeviceApi, EventName, EventPayload, QuorumView } from '../../shared/api.js';
+import { encodeCard } from '../../shared/card.js';
+import { RampartError, isRampartError } from '../../shared/errors.js';
+import { deviceFingerprint } from '../../shared/fingerprint.js';
+import { devicePublicKeys } from '../../shared/identity.js';
+import { getSuite } from '../../shared/suites.js';
+import { verifyEnvelope, type Envelope } from '../../shared/wire/envelope.js';
+import type { DeviceComponents } from './components.js';
+import { SessionContext } from './context.js';
+import { RequestInbox } from './requests.js';
+import { DkgSessions } from './sessions/dkg-session.js';
+import { SignSessions } from './sessions/sign-session.js';
+
+type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** One device of one or more quorums. */
+export class DeviceService implements DeviceApi {
+  readonly deviceId: string;
+  private readonly ctx: SessionContext;
+  private readonly inbox: RequestInbox;
+  private readonly dkg: DkgSessions;
+  private readonly signing: SignSessions;
+  private readonly listeners = new Set<Listener>();
+  private readonly early = new Map<string, Envelope[]>();
+
+  constructor(private readonly c: DeviceComponents) {
+    this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, (e, p) => this.emit(e, p));
+    this.deviceId = this.ctx.deviceId;
+    this.inbox = new RequestInbox((added, removedId) => {
+      if (added !== undefined) {
+        this.emit('requestAdded', added);
+        // Demo only: approve at once (DESIGN §7). Never enabled outside `rampart demo`.
+        if (c.autoApproveForDemo === true) void this.inbox.decide(added.id, true).catch(() => undefined);
+      }
+      if (removedId !== undefined) this.emit('requestRemoved', { id: removedId });
+    });
+    this.dkg = new DkgSessions(this.ctx, this.inbox);
+    this.signing = new SignSessions(this.ctx, this.inbox);
+    c.transport.setHandler((env) => this.receive(env));
+  }
+
+  /** Subscribes to device events; returns the unsubscribe function. */
+  on(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const l of this.listeners) l(event, payload);
+  }
+
+  /** Handles one incoming envelope; never throws (a bad message must not stop the device). */
+  async receive(env: Envelope): Promise<void> {
+    try {
+      const key = env.kind === 'dkg/propose' ? DkgSessions.proposerKey(env) : this.ctx.peer(env.from)?.identityKey;
+      if (key === undefined) return this.refuse(env, 'sender unknown to this device');
+      verifyEnvelope(env, key);
+      if (!this.ctx.state.markSeen(env.sig)) return this.refuse(env, 'replayed or duplicate message');
+      const isProposal = env.kind.endsWith('/propose');
+      if (!isProposal && !this.dkg.has(env.sessionId) && !this.signing.has(env.sessionId)) {
+        // Arrived before its session's proposal (the relay does not order across senders).
+        this.early.set(env.sessionId, [...(this.early.get(env.sessionId) ?? []), env]);
+        return;
+      }
+      await this.dispatch(env);
+      if (isProposal) for (const e of this.early.get(env.sessionId) ?? []) await this.dispatch(e);
+      if (isProposal) this.early.delete(env.sessionId);
+    } catch (e) {
+      this.refuse(env, isRampartError(e) ? `${e.code}: ${e.message}` : 'internal error while handling the message');
+    }
+  }
+
+  private async dispatch(env: Envelope): Promise<void> {
+    if (env.kind.startsWith('dkg/') || (env.kind.startsWith('sign/') && this.dkg.has(env.sessionId))) return this.dkg.handle(env);
+    if (env.kind.startsWith('sign/')) return this.signing.handle(env);
+    this.refuse(env, `${env.kind} is not handled by this version`);
+  }
+
+  private refuse(env: Envelope, reason: string): void {
+    this.ctx.log('message-refused', `${env.kind} from ${env.from.slice(0, 8)}: ${reason}`, env.quorumId, env.sessionId);
+  }
+
+  async status(): Promise<CommandResult<'status'>> {
+    const me = devicePublicKeys(this.c.identity);
+    const quorums: QuorumView[] = [];
+    for (const quorumId of this.ctx.state.listQuorumIds()) {
+      const e = this.ctx.epoch(quorumId);
+      if (e === undefined) continue;
+      const active = await this.ctx.readShare(quorumId, e.epoch);
+      const pending = active === undefined ? await this.ctx.readShare(quorumId, e.epoch + 1, true) : undefined;
+      quorums.push({
+        quorumId,
+        name: this.ctx.quorumName(quorumId),
+        suite: e.suite,
+        threshold: e.threshold,
+        members: e.roster.map((m) => {
+          const p = this.ctx.peer(m.deviceId);
+          return { deviceId: m.deviceId, name: p?.name ?? m.deviceId.slice(0, 8), fingerprint: p ? deviceFingerprint(p.identityKey) : '' };
+        }),
+        epoch: e.epoch,
+        groupPublicKey: bytesToHex(getSuite(e.suite).externalGroupKey(e.frostPublic.commitments[0] as Uint8Array)),
+        share: active !== undefined ? 'active' : pending !== undefined ? 'pending' : 'none',
+        lastReshareAt: e.epoch === 0 ? null : (this.ctx.state.getQuorum(quorumId)?.updatedAt ?? null),
+      });
+    }
+    return {
+      device: { deviceId: this.deviceId, name: this.c.name, fingerprint: deviceFingerprint(me.identityKey), relay: this.c.relayUrl, connected: this.c.transport.connected, keystore: this.c.keystoreBackend },
+      quorums,
+    };
+  }
+
+  async card(): Promise<CommandResult<'card'>> {
+    return { card: encodeCard({ name: this.c.name, ...devicePublicKeys(this.c.identity) }) };
+  }
+
+  async requests(): Promise<CommandResult<'requests'>> {
+    return this.inbox.list(this.c.clock.now());
+  }
+
+  async approve(p: CommandParams<'approve'>): Promise<CommandResult<'approve'>> {
+    await this.inbox.decide(p.id, true);
+    return {};
+  }
+
+  async reject(p: CommandParams<'reject'>): Promise<CommandResult<'reject'>> {
+    await this.inbox.decide(p.id, false, p.reason ?? 'rejected by the holder');
+    return {};
+  }
+
+  async withdraw(_p: CommandParams<'withdraw'>): Promise<CommandResult<'withdraw'>> {
+    throw new RampartError('PLAN_INVALID', 'withdraw arrives with reshare over the relay (not in this version)');
+  }
+
+  createQuorum(p: CommandParams<'createQuorum'>): Promise<CommandResult<'createQuorum'>> {
+    return this.dkg.propose(p.name, p.suite, p.threshold, p.members, this.c.name);
+  }
+
+  async reshare(_p: CommandParams<'reshare'>): Promise<CommandResult<'reshare'>> {
+    throw new RampartError('PLAN_INVALID', 'reshare over the relay is not in this version (the protocol core is in shared/reshare)');
+  }
+
+  sign(p: CommandParams<'sign'>): Promise<CommandResult<'sign'>> {
+    return this.signing.propose(p.quorumId, p.message, p.description ?? '');
+  }
+
+  async log(p: CommandParams<'log'>): Promise<CommandResult<'log'>> {
+    return this.ctx.state.readLog(p.since ?? 0).map(({ hash: _hash, ...rest }) => rest);
+  }
+}

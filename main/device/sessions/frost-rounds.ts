@@ -1,0 +1,101 @@
+/**
+ * The two FROST signing rounds between a coordinator and t signers
+ * (RFC 9591 §5; DESIGN §5), over `sign/commit`, `sign/start`, `sign/share`.
+ * Used by signing sessions and by certificates' test signatures, which are
+ * the same rounds over a different message. Nonces live only in memory:
+ * after a crash a signer commits again, it never reuses a nonce.
+ */
+import type { NonceCommitments } from '@noble/curves/abstract/frost.js';
+import { bytesToHex, hexToBytes } from '../../../shared/bytes.js';
+import type { EpochPublic } from '../../../shared/epoch.js';
+import { RampartError } from '../../../shared/errors.js';
+import { aggregateSignature, signRound1, signRound2, type SigningNonces } from '../../../shared/sign.js';
+import { getSuite } from '../../../shared/suites.js';
+import type { Envelope } from '../../../shared/wire/envelope.js';
+import type { SessionContext } from '../context.js';
+
+/** One signing attempt as this device sees it. */
+export interface FrostRound {
+  sessionId: string;
+  quorumId: string;
+  /** The proposal (or certificate body) hash the rounds cite. */
+  ref: string;
+  epoch: EpochPublic;
+  message: Uint8Array;
+  coordinator: string;
+  /** Coordinator: commitments received, by deviceId. */
+  commitments: Map<string, NonceCommitments>;
+  started: boolean;
+  signers: string[];
+  list: NonceCommitments[];
+  shares: Record<string, Uint8Array>;
+  nonces?: SigningNonces;
+  done: boolean;
+  /** Sign with the PENDING share of `epoch` (certificate test signatures, before the epoch is active). */
+  pendingShare: boolean;
+}
+
+/** Starts a round record. */
+export function newRound(sessionId: string, quorumId: string, ref: string, epoch: EpochPublic, message: Uint8Array, coordinator: string, pendingShare = false): FrostRound {
+  return { sessionId, quorumId, ref, epoch, message, coordinator, commitments: new Map(), started: false, signers: [], list: [], shares: {}, done: false, pendingShare };
+}
+
+/** Round 1 at this device: commit nonces and send the commitment to the coordinator (or keep it, if we coordinate). */
+export async function commitToRound(ctx: SessionContext, r: FrostRound): Promise<void> {
+  const share = await ctx.readShare(r.quorumId, r.epoch.epoch, r.pendingShare);
+  if (share === undefined) throw new RampartError('PLAN_INVALID', `this device holds no share for epoch ${r.epoch.epoch}`, ctx.deviceId);
+  const { nonces, commitment } = signRound1(getSuite(r.epoch.suite), share);
+  r.nonces = nonces;
+  if (r.coordinator === ctx.deviceId) {
+    r.commitments.set(ctx.deviceId, commitment);
+    return;
+  }
+  await ctx.send('sign/commit', r.quorumId, r.sessionId, r.epoch.epoch, [r.coordinator], {
+    proposalHash: r.ref,
+    identifier: commitment.identifier,
+    hiding: bytesToHex(commitment.hiding),
+    binding: bytesToHex(commitment.binding),
+  });
+}
+
+/** Coordinator: records a commitment; once t are in, sends `sign/start` to the chosen signers. */
+export async function onCommit(ctx: SessionContext, r: FrostRound, env: Envelope<'sign/commit'>): Promise<void> {
+  const member = r.epoch.roster.find((m) => m.deviceId === env.from);
+  if (member === undefined || member.identifier !== env.body.identifier) return;
+  r.commitments.set(env.from, { identifier: env.body.identifier, hiding: hexToBytes(env.body.hiding), binding: hexToBytes(env.body.binding) } as NonceCommitments);
+  if (r.started || r.commitments.size < r.epoch.threshold) return;
+  r.started = true;
+  // The coordinator signs if it committed; then the earliest others, t in all.
+  const chosen = [...r.commitments.keys()].sort((a, b) => (a === ctx.deviceId ? -1 : b === ctx.deviceId ? 1 : 0)).slice(0, r.epoch.threshold);
+  r.signers = chosen;
+  r.list = chosen.map((d) => r.commitments.get(d) as NonceCommitments);
+  const body = { proposalHash: r.ref, commitments: r.list.map((c) => ({ identifier: c.identifier, hiding: bytesToHex(c.hiding), binding: bytesToHex(c.binding) })) };
+  await ctx.send('sign/start', r.quorumId, r.sessionId, r.epoch.epoch, chosen, body);
+  if (chosen.includes(ctx.deviceId)) await signOwnShare(ctx, r);
+}
+
+async function signOwnShare(ctx: SessionContext, r: FrostRound): Promise<void> {
+  const share = await ctx.readShare(r.quorumId, r.epoch.epoch, r.pendingShare);
+  if (share === undefined || r.nonces === undefined) throw new RampartError('PLAN_INVALID', 'no share or nonces for this signing round', ctx.deviceId);
+  const sig = signRound2(getSuite(r.epoch.suite), share, r.epoch.frostPublic, r.nonces, r.list, r.message);
+  r.shares[share.identifier] = sig;
+}
+
+/** Signer: answers `sign/start` with its signature share. */
+export async function onStart(ctx: SessionContext, r: FrostRound, env: Envelope<'sign/start'>): Promise<void> {
+  if (env.from !== r.coordinator || r.nonces === undefined) return;
+  r.list = env.body.commitments.map((c) => ({ identifier: c.identifier, hiding: hexToBytes(c.hiding), binding: hexToBytes(c.binding) }) as NonceCommitments);
+  await signOwnShare(ctx, r);
+  const id = r.epoch.roster.find((m) => m.deviceId === ctx.deviceId)?.identifier as string;
+  await ctx.send('sign/share', r.quorumId, r.sessionId, r.epoch.epoch, [r.coordinator], { proposalHash: r.ref, identifier: id, share: bytesToHex(r.shares[id] as Uint8Array) });
+}
+
+/** Coordinator: records a share; returns the aggregated signature once all t are in (shares are verified, culprits named). */
+export function onShare(r: FrostRound, env: Envelope<'sign/share'>): Uint8Array | undefined {
+  const member = r.epoch.roster.find((m) => m.deviceId === env.from);
+  if (member === undefined || member.identifier !== env.body.identifier || !r.signers.includes(env.from)) return undefined;
+  r.shares[env.body.identifier] = hexToBytes(env.body.share);
+  if (r.done || Object.keys(r.shares).length < r.signers.length) return undefined;
+  r.done = true;
+  return aggregateSignature(getSuite(r.epoch.suite), r.epoch, r.list, r.message, r.shares);
+}

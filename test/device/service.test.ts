@@ -1,0 +1,116 @@
+/**
+ * DeviceService over a simulated network (DESIGN §5): creating a quorum
+ * needs every member's acceptance and ends in a verified genesis
+ * certificate; signing needs t approvals and yields a signature the plain
+ * standard verifier accepts; nothing happens before the holder approves.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { schnorr } from '@noble/curves/secp256k1.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { describe, expect, test } from 'vitest';
+import type { SecretStore } from '../../main/device/components.js';
+import { DeviceService } from '../../main/device/service.js';
+import { StateStore } from '../../main/device/state-store.js';
+import { verifyChain } from '../../shared/certificate/verify.js';
+import { isRampartError } from '../../shared/errors.js';
+import { deviceIdOf, devicePublicKeys, generateDeviceKeys } from '../../shared/identity.js';
+import { SUITE_NAMES, type SuiteName } from '../../shared/suites.js';
+import { MemoryNetwork } from '../helpers/memory-network.js';
+
+/** An in-memory secret store for the simulated devices (the real keystores have their own contract tests). */
+function memorySecrets(): SecretStore & { names(): string[] } {
+  const m = new Map<string, Uint8Array>();
+  return {
+    get: async (n) => m.get(n),
+    set: async (n, v) => void m.set(n, v.slice()),
+    delete: async (n) => m.delete(n),
+    list: async (prefix = '') => [...m.keys()].filter((k) => k.startsWith(prefix)),
+    names: () => [...m.keys()].sort(),
+  };
+}
+
+function device(net: MemoryNetwork, name: string) {
+  const identity = generateDeviceKeys();
+  const secrets = memorySecrets();
+  const state = new StateStore(':memory:');
+  const transport = net.transport(deviceIdOf(devicePublicKeys(identity).identityKey));
+  const svc = new DeviceService({ name, relayUrl: 'memory://', keystoreBackend: 'file', identity, secrets, state, transport, clock: { now: () => Date.now() } });
+  return { name, svc, secrets, state };
+}
+
+/** Waits until `pred` holds (polling the async network), or fails after `ms`. */
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function plainVerify(suite: SuiteName, sigHex: string, msgHex: string, keyHex: string): boolean {
+  const [sig, msg, key] = [hexToBytes(sigHex), hexToBytes(msgHex), hexToBytes(keyHex)];
+  return suite === 'ed25519' ? ed25519.verify(sig, msg, key) : schnorr.verify(sig, msg, key);
+}
+
+async function approveNext(d: ReturnType<typeof device>, kind: 'dkg' | 'sign'): Promise<void> {
+  const r = await until(`${d.name} sees a ${kind} request`, async () => (await d.svc.requests()).find((x) => x.kind === kind));
+  await d.svc.approve({ id: r.id });
+}
+
+describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite) => {
+  test('create a 2-of-3 quorum, then sign with two holders; the plain verifier accepts', async () => {
+    const net = new MemoryNetwork();
+    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+    const cards = [(await b.svc.card()).card, (await c.svc.card()).card];
+    const created = a.svc.createQuorum({ name: 'Treasury', suite, threshold: 2, members: cards });
+    // Nothing is dealt before every holder accepts.
+    await approveNext(b, 'dkg');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(a.secrets.names()).toEqual([]);
+    await approveNext(c, 'dkg');
+    const q = await created;
+    expect(q).toMatchObject({ suite, threshold: 2, epoch: 0 });
+
+    for (const d of [a, b, c]) {
+      const st = await until(`${d.name} has the quorum`, async () => (await d.svc.status()).quorums.find((x) => x.share === 'active'));
+      expect(st).toMatchObject({ quorumId: q.quorumId, epoch: 0, threshold: 2, groupPublicKey: q.groupPublicKey, share: 'active' });
+      expect(d.secrets.names()).toEqual([`quorum/${q.quorumId}/epoch/0/share`]);
+      expect(verifyChain(d.state.getChain(q.quorumId)).epoch).toBe(0);
+    }
+
+    const message = 'deadbeef';
+    const signing = a.svc.sign({ quorumId: q.quorumId, message, description: 'test payment' });
+    await approveNext(c, 'sign');
+    const sig = await signing;
+    expect(sig.groupPublicKey).toBe(q.groupPublicKey);
+    expect(plainVerify(suite, sig.signature, message, q.groupPublicKey)).toBe(true);
+    expect((await a.svc.log({})).map((e) => e.type)).toEqual(expect.arrayContaining(['dkg-proposed', 'quorum-created', 'sign-proposed', 'sign-completed']));
+  });
+
+  test('a signing request rejected by enough holders fails with a clear error and signs nothing', async () => {
+    const net = new MemoryNetwork();
+    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+    const created = a.svc.createQuorum({ name: 'Ops', suite, threshold: 3, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
+    await approveNext(b, 'dkg');
+    await approveNext(c, 'dkg');
+    const q = await created;
+    const signing = a.svc.sign({ quorumId: q.quorumId, message: '00', description: 'suspicious' });
+    const r = await until('bob sees the sign request', async () => (await b.svc.requests()).find((x) => x.kind === 'sign'));
+    expect(r.summary).toContain('suspicious');
+    await b.svc.reject({ id: r.id, reason: 'I did not ask for this' });
+    const err = await signing.then(() => undefined, (e: unknown) => e);
+    expect(isRampartError(err) && err.code === 'SIGNERS_INSUFFICIENT' && err.culprit === b.svc.deviceId).toBe(true);
+  });
+
+  test('a replayed envelope is refused with a logged reason', async () => {
+    const net = new MemoryNetwork();
+    const [a, b] = ['alice', 'bob'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>];
+    void a.svc.createQuorum({ name: 'Pair', suite, threshold: 2, members: [(await b.svc.card()).card] });
+    await until('bob sees the proposal', async () => (await b.svc.requests()).length > 0 || undefined);
+    const { decodeEnvelope } = await import('../../shared/wire/envelope.js');
+    await b.svc.receive(decodeEnvelope(net.wire[0]!));
+    expect((await b.svc.log({})).some((e) => e.type === 'message-refused' && e.detail.includes('replayed'))).toBe(true);
+  });
+});

@@ -115,6 +115,18 @@ export const bodySchemas = {
   }),
   'reshare/withdraw': z.strictObject({ proposalHash: hashSchema }),
   'reshare/commit': commitCertificate,
+  /**
+   * From the proposer to each joining device: what it needs to check deals
+   * against (DESIGN §4 step 5) — the certificate chain up to epoch e and the
+   * epoch-e public package (commitments C and verifying shares Y_i), which the
+   * joiner checks against the newest certificate before using it.
+   */
+  'reshare/context': z.strictObject({
+    proposalHash: hashSchema,
+    chain: z.array(certificateSchema).min(1).max(10_000),
+    commitments: z.array(pointSchema).min(2).max(MAX_PARTIES),
+    verifyingShares: z.record(identifierSchema, pointSchema),
+  }),
   'sign/propose': z.strictObject({
     // A user signing request may never produce a protocol signature (a certificate's test
     // signature): messages in Rampart's own domain ("rampart/" prefix) are refused.

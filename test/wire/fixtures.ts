@@ -192,6 +192,12 @@ function buildExamples(): { [K in MessageKind]: UnsignedEnvelope<K> } {
     }),
     'reshare/withdraw': unsigned('reshare/withdraw', d2, 1, 3, { proposalHash: reshareHash }),
     'reshare/commit': unsigned('reshare/commit', d1, 1, 4, { certificate: certificate('secp256k1-tr', 1) }),
+    'reshare/context': unsigned('reshare/context', d0, 0, 1, {
+      proposalHash: reshareHash,
+      chain: [certificate('secp256k1-tr', 0)],
+      commitments: [secpPoint(7), secpPoint(8)],
+      verifyingShares: { [secpId(1)]: secpPoint(9), [secpId(2)]: secpPoint(10), [secpId(3)]: secpPoint(11) },
+    }),
     'sign/propose': signPropose,
     'sign/approve': unsigned('sign/approve', d1, 1, 1, { proposalHash: signHash, approval: signApproval(signHash, d1.keys.signingKey) }),
     'sign/reject': unsigned('sign/reject', d2, 1, 1, { proposalHash: signHash, reason: 'Not on the invoice list' }),

@@ -45,6 +45,20 @@ export const ERROR_CODES = [
   'CERT_TEST_SIGNATURE_INVALID',
   'CERT_CHAIN_BROKEN',
   'TRANSCRIPT_MISMATCH',
+  // Keystore (main/keystore): secrets at rest in the OS keychain or the encrypted file store.
+  'KEYSTORE_UNAVAILABLE',
+  'KEYSTORE_LOCKED',
+  'KEYSTORE_CORRUPT',
+  'KEYSTORE_NAME_INVALID',
+  'KEYSTORE_VALUE_INVALID',
+  'PASSPHRASE_WRONG',
+  'PASSPHRASE_MISSING',
+  // Relay (DESIGN §8): frames between a device and the relay (shared/relay-protocol.ts).
+  'RELAY_AUTH_FAILED',
+  'RELAY_FRAME_INVALID',
+  'RELAY_FORBIDDEN',
+  'RELAY_LIMIT',
+  'RELAY_UNAVAILABLE',
 ] as const;
 
 /** A stable error code. */

@@ -17,7 +17,12 @@ import type { DeviceComponents } from './components.js';
 import { SessionContext } from './context.js';
 import { RequestInbox } from './requests.js';
 import { DkgSessions } from './sessions/dkg-session.js';
+import { ReshareSessions } from './sessions/reshare-session.js';
 import { SignSessions } from './sessions/sign-session.js';
+
+/** Bounds on messages held for sessions whose proposal has not arrived yet. */
+const MAX_EARLY_PER_SESSION = 512;
+const MAX_EARLY_SESSIONS = 64;
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -28,6 +33,7 @@ export class DeviceService implements DeviceApi {
   private readonly inbox: RequestInbox;
   private readonly dkg: DkgSessions;
   private readonly signing: SignSessions;
+  private readonly resharing: ReshareSessions;
   private readonly listeners = new Set<Listener>();
   private readonly early = new Map<string, Envelope[]>();
 
@@ -44,6 +50,7 @@ export class DeviceService implements DeviceApi {
     });
     this.dkg = new DkgSessions(this.ctx, this.inbox);
     this.signing = new SignSessions(this.ctx, this.inbox);
+    this.resharing = new ReshareSessions(this.ctx, this.inbox);
     c.transport.setHandler((env) => this.receive(env));
   }
 
@@ -60,26 +67,44 @@ export class DeviceService implements DeviceApi {
   /** Handles one incoming envelope; never throws (a bad message must not stop the device). */
   async receive(env: Envelope): Promise<void> {
     try {
-      const key = env.kind === 'dkg/propose' ? DkgSessions.proposerKey(env) : this.ctx.peer(env.from)?.identityKey;
+      const isProposal = env.kind.endsWith('/propose');
+      const key =
+        env.kind === 'dkg/propose'
+          ? DkgSessions.proposerKey(env)
+          : (this.ctx.peer(env.from)?.identityKey ?? (env.kind === 'reshare/propose' ? ReshareSessions.proposerKey(env) : undefined));
+      const known = this.dkg.has(env.sessionId) || this.signing.has(env.sessionId) || this.resharing.has(env.sessionId);
+      if (!isProposal && (key === undefined || !known)) {
+        // Arrived before its session's proposal (the relay does not order across senders): keep it,
+        // unverified and not yet counted as seen, until the proposal is in.
+        return this.holdEarly(env);
+      }
       if (key === undefined) return this.refuse(env, 'sender unknown to this device');
       verifyEnvelope(env, key);
       if (!this.ctx.state.markSeen(env.sig)) return this.refuse(env, 'replayed or duplicate message');
-      const isProposal = env.kind.endsWith('/propose');
-      if (!isProposal && !this.dkg.has(env.sessionId) && !this.signing.has(env.sessionId)) {
-        // Arrived before its session's proposal (the relay does not order across senders).
-        this.early.set(env.sessionId, [...(this.early.get(env.sessionId) ?? []), env]);
-        return;
-      }
       await this.dispatch(env);
-      if (isProposal) for (const e of this.early.get(env.sessionId) ?? []) await this.dispatch(e);
-      if (isProposal) this.early.delete(env.sessionId);
+      if (isProposal) {
+        const held = this.early.get(env.sessionId) ?? [];
+        this.early.delete(env.sessionId);
+        for (const e of held) await this.receive(e);
+      }
     } catch (e) {
       this.refuse(env, isRampartError(e) ? `${e.code}: ${e.message}` : 'internal error while handling the message');
     }
   }
 
+  private holdEarly(env: Envelope): void {
+    const held = this.early.get(env.sessionId) ?? [];
+    if (held.length >= MAX_EARLY_PER_SESSION) return this.refuse(env, 'too many messages before the session was proposed');
+    if (!this.early.has(env.sessionId) && this.early.size >= MAX_EARLY_SESSIONS) {
+      const oldest = this.early.keys().next().value as string;
+      this.early.delete(oldest);
+    }
+    this.early.set(env.sessionId, [...held, env]);
+  }
+
   private async dispatch(env: Envelope): Promise<void> {
     if (env.kind.startsWith('dkg/') || (env.kind.startsWith('sign/') && this.dkg.has(env.sessionId))) return this.dkg.handle(env);
+    if (env.kind.startsWith('reshare/') || (env.kind.startsWith('sign/') && this.resharing.has(env.sessionId))) return this.resharing.handle(env);
     if (env.kind.startsWith('sign/')) return this.signing.handle(env);
     this.refuse(env, `${env.kind} is not handled by this version`);
   }
@@ -143,8 +168,8 @@ export class DeviceService implements DeviceApi {
     return this.dkg.propose(p.name, p.suite, p.threshold, p.members, this.c.name);
   }
 
-  async reshare(_p: CommandParams<'reshare'>): Promise<CommandResult<'reshare'>> {
-    throw new RampartError('PLAN_INVALID', 'reshare over the relay is not in this version (the protocol core is in shared/reshare)');
+  reshare(p: CommandParams<'reshare'>): Promise<CommandResult<'reshare'>> {
+    return this.resharing.propose(p);
   }
 
   sign(p: CommandParams<'sign'>): Promise<CommandResult<'sign'>> {

@@ -54,7 +54,7 @@ function plainVerify(suite: SuiteName, sigHex: string, msgHex: string, keyHex: s
   return suite === 'ed25519' ? ed25519.verify(sig, msg, key) : schnorr.verify(sig, msg, key);
 }
 
-async function approveNext(d: ReturnType<typeof device>, kind: 'dkg' | 'sign'): Promise<void> {
+async function approveNext(d: ReturnType<typeof device>, kind: 'dkg' | 'sign' | 'reshare'): Promise<void> {
   const r = await until(`${d.name} sees a ${kind} request`, async () => (await d.svc.requests()).find((x) => x.kind === kind));
   await d.svc.approve({ id: r.id });
 }
@@ -102,6 +102,69 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
     await b.svc.reject({ id: r.id, reason: 'I did not ask for this' });
     const err = await signing.then(() => undefined, (e: unknown) => e);
     expect(isRampartError(err) && err.code === 'SIGNERS_INSUFFICIENT' && err.culprit === b.svc.deviceId).toBe(true);
+  });
+
+  test('refresh, then restructure to 3-of-4 with a new device: same key, only the newest shares remain (I1, I2)', async () => {
+    const net = new MemoryNetwork();
+    const [a, b, c, d] = ['alice', 'bob', 'carol', 'dave'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+    const created = a.svc.createQuorum({ name: 'Treasury', suite, threshold: 2, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
+    await approveNext(b, 'dkg');
+    await approveNext(c, 'dkg');
+    const q = await created;
+
+    // Refresh: alice proposes (her approval counts), bob approves: t = 2.
+    const refresh = a.svc.reshare({ quorumId: q.quorumId });
+    const req = await until('bob sees the reshare request', async () => (await b.svc.requests()).find((x) => x.kind === 'reshare'));
+    expect(req.change).toMatchObject({ operation: 'refresh', fromEpoch: 0, added: [], removed: [] });
+    await b.svc.approve({ id: req.id });
+    expect(await refresh).toEqual({ quorumId: q.quorumId, epoch: 1, threshold: 2, groupPublicKey: q.groupPublicKey });
+    for (const x of [a, b, c]) {
+      await until(`${x.name} at epoch 1`, async () => (await x.svc.status()).quorums.find((y) => y.epoch === 1 && y.share === 'active'));
+      expect(x.secrets.names()).toEqual([`quorum/${q.quorumId}/epoch/1/share`]);
+    }
+
+    // Restructure: dave joins, 3-of-4. Dave must accept; two old holders approve.
+    const restructure = a.svc.reshare({ quorumId: q.quorumId, threshold: 3, add: [(await d.svc.card()).card] });
+    const forDave = await until('dave sees the request', async () => (await d.svc.requests()).find((x) => x.kind === 'reshare'));
+    expect(forDave.change?.added.map((m) => m.name)).toEqual(['dave']);
+    await d.svc.approve({ id: forDave.id });
+    await approveNext(c, 'reshare');
+    expect(await restructure).toMatchObject({ epoch: 2, threshold: 3, groupPublicKey: q.groupPublicKey });
+    for (const x of [a, b, c, d]) {
+      await until(`${x.name} at epoch 2`, async () => (await x.svc.status()).quorums.find((y) => y.epoch === 2 && y.share === 'active'));
+      expect(x.secrets.names()).toEqual([`quorum/${q.quorumId}/epoch/2/share`]);
+      expect(verifyChain(x.state.getChain(q.quorumId)).epoch).toBe(2);
+    }
+
+    // 3 of the 4 sign at epoch 2; the plain verifier accepts under the original key.
+    const signing = d.svc.sign({ quorumId: q.quorumId, message: 'c0ffee', description: 'after restructure' });
+    await approveNext(a, 'sign');
+    await approveNext(b, 'sign');
+    const sig = await signing;
+    expect(sig.epoch).toBe(2);
+    expect(plainVerify(suite, sig.signature, 'c0ffee', q.groupPublicKey)).toBe(true);
+    const log = (await a.svc.log({})).map((e) => e.type);
+    expect(log).toEqual(expect.arrayContaining(['reshare-proposed', 'reshare-share-pending', 'reshare-committed', 'share-deleted']));
+  });
+
+  test('a reshare rejected by enough old holders aborts and the old shares keep signing', async () => {
+    const net = new MemoryNetwork();
+    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+    const created = a.svc.createQuorum({ name: 'Treasury', suite, threshold: 2, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
+    await approveNext(b, 'dkg');
+    await approveNext(c, 'dkg');
+    const q = await created;
+    const reshare = a.svc.reshare({ quorumId: q.quorumId, threshold: 3 });
+    for (const x of [b, c]) {
+      const r = await until(`${x.name} sees the reshare`, async () => (await x.svc.requests()).find((y) => y.kind === 'reshare'));
+      await x.svc.reject({ id: r.id, reason: 'not now' });
+    }
+    const err = await reshare.then(() => undefined, (e: unknown) => e);
+    expect(isRampartError(err) && /aborted/.test(err.message)).toBe(true);
+    expect(a.secrets.names()).toEqual([`quorum/${q.quorumId}/epoch/0/share`]);
+    const signing = a.svc.sign({ quorumId: q.quorumId, message: '01', description: 'still works' });
+    await approveNext(b, 'sign');
+    expect(plainVerify(suite, (await signing).signature, '01', q.groupPublicKey)).toBe(true);
   });
 
   test('a replayed envelope is refused with a logged reason', async () => {

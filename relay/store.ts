@@ -1,0 +1,191 @@
+/**
+ * The relay's durable state (DESIGN §8) in SQLite (better-sqlite3): the
+ * mailbox of undelivered envelopes, one row per recipient until that
+ * recipient acks it or its TTL passes, and every valid certificate it was given.
+ * Every write is one transaction with synchronous=FULL: what was accepted survives a restart.
+ */
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per accepted envelope. body is NULL once every recipient acked; the row (and its
+-- dedup key) stays until expires_at so a resend of an already delivered envelope is not stored again.
+CREATE TABLE IF NOT EXISTS envelopes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  env_key TEXT NOT NULL UNIQUE,
+  sender TEXT NOT NULL,
+  body TEXT,
+  bytes INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS envelopes_expiry ON envelopes (expires_at);
+CREATE TABLE IF NOT EXISTS mailbox (
+  recipient TEXT NOT NULL,
+  envelope_id INTEGER NOT NULL REFERENCES envelopes (id) ON DELETE CASCADE,
+  bytes INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (recipient, envelope_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mailbox_envelope ON mailbox (envelope_id);
+CREATE TABLE IF NOT EXISTS certificates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  hash TEXT NOT NULL UNIQUE,
+  quorum_id TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  prev_hash TEXT,
+  members TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS certificates_quorum ON certificates (quorum_id, epoch);
+`;
+
+/** An envelope to store: its dedup key, sender, recipients and canonical text. */
+export interface NewEnvelope {
+  envKey: string;
+  sender: string;
+  recipients: readonly string[];
+  text: string;
+  bytes: number;
+}
+
+/** Outcome of storing an envelope. */
+export type PutResult =
+  | { status: 'stored'; msgId: string }
+  | { status: 'duplicate'; msgId: string }
+  | { status: 'over-quota'; recipient: string };
+
+/** A pending delivery. */
+export interface Pending {
+  msgId: string;
+  text: string;
+}
+
+/** A stored certificate's chain position and roster (not its body). */
+export interface CertRow {
+  seq: number;
+  hash: string;
+  epoch: number;
+  prevHash: string | null;
+  members: string[];
+}
+
+/** Mailbox quota of one recipient. */
+export interface Quota {
+  maxMessages: number;
+  maxBytes: number;
+}
+
+/** The relay's SQLite store; ':memory:' keeps nothing across restarts (tests only). */
+export class RelayStore {
+  private readonly db: Database.Database;
+  /** This relay's id (16 bytes hex), created once and kept in the database: auth answers are bound to it. */
+  readonly relayId: string;
+
+  /** Opens (creating if needed) the database at `path`. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+    const row = this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'relayId'").get();
+    this.relayId = row?.value ?? randomBytes(16).toString('hex');
+    if (row === undefined) this.db.prepare("INSERT INTO meta (key, value) VALUES ('relayId', ?)").run(this.relayId);
+  }
+
+  /** Stores an envelope once, with one mailbox row per recipient, unless a recipient is over quota. */
+  putEnvelope(env: NewEnvelope, now: number, ttlMs: number, quota: Quota): PutResult {
+    return this.db.transaction((): PutResult => {
+      this.db.prepare('DELETE FROM envelopes WHERE env_key = ? AND expires_at <= ?').run(env.envKey, now);
+      const dup = this.db.prepare<[string], { id: number }>('SELECT id FROM envelopes WHERE env_key = ?').get(env.envKey);
+      if (dup !== undefined) return { status: 'duplicate', msgId: String(dup.id) };
+      const usage = this.db.prepare<[string, number], { n: number; b: number }>(
+        'SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM mailbox WHERE recipient = ? AND expires_at > ?',
+      );
+      for (const r of env.recipients) {
+        const u = usage.get(r, now)!;
+        if (u.n + 1 > quota.maxMessages || u.b + env.bytes > quota.maxBytes) return { status: 'over-quota', recipient: r };
+      }
+      const expires = now + ttlMs;
+      const id = this.db
+        .prepare('INSERT INTO envelopes (env_key, sender, body, bytes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(env.envKey, env.sender, env.text, env.bytes, now, expires).lastInsertRowid;
+      const box = this.db.prepare('INSERT INTO mailbox (recipient, envelope_id, bytes, expires_at) VALUES (?, ?, ?, ?)');
+      for (const r of env.recipients) box.run(r, id, env.bytes, expires);
+      return { status: 'stored', msgId: String(id) };
+    })();
+  }
+
+  /** Up to `limit` unexpired envelopes pending for `recipient` with msgId after `afterId`, in acceptance order. */
+  pendingAfter(recipient: string, afterId: number, now: number, limit: number): Pending[] {
+    return this.db
+      .prepare<[string, number, number, number], { id: number; body: string }>(
+        `SELECT e.id, e.body FROM mailbox m JOIN envelopes e ON e.id = m.envelope_id
+         WHERE m.recipient = ? AND m.envelope_id > ? AND m.expires_at > ? AND e.body IS NOT NULL
+         ORDER BY m.envelope_id LIMIT ?`,
+      )
+      .all(recipient, afterId, now, limit)
+      .map((r) => ({ msgId: String(r.id), text: r.body }));
+  }
+
+  /** Deletes `recipient`'s mailbox row for msgId (nobody else's); true if there was one. */
+  ack(recipient: string, msgId: string): boolean {
+    const id = Number(msgId);
+    return this.db.transaction(() => {
+      if (this.db.prepare('DELETE FROM mailbox WHERE recipient = ? AND envelope_id = ?').run(recipient, id).changes === 0) return false;
+      const left = this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM mailbox WHERE envelope_id = ?').get(id)!;
+      if (left.n === 0) this.db.prepare('UPDATE envelopes SET body = NULL WHERE id = ?').run(id);
+      return true;
+    })();
+  }
+
+  /** Deletes expired envelopes and their mailbox rows; returns how many envelopes went. */
+  sweep(now: number): number {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM mailbox WHERE expires_at <= ?').run(now);
+      return this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?').run(now).changes;
+    })();
+  }
+
+  /** Stores a certificate (already verified) unless its hash is known; false when it was already stored. */
+  putCertificate(c: { hash: string; quorumId: string; epoch: number; prevHash: string | null; members: string[]; body: string }, now: number): boolean {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO certificates (hash, quorum_id, epoch, prev_hash, members, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(c.hash, c.quorumId, c.epoch, c.prevHash, JSON.stringify(c.members), c.body, now).changes === 1
+    );
+  }
+
+  /** Every stored certificate of a quorum (chain position and roster), oldest epoch first, then first stored first. */
+  certificatesOf(quorumId: string): CertRow[] {
+    return this.db
+      .prepare<[string], { seq: number; hash: string; epoch: number; prev_hash: string | null; members: string }>(
+        'SELECT seq, hash, epoch, prev_hash, members FROM certificates WHERE quorum_id = ? ORDER BY epoch, seq',
+      )
+      .all(quorumId)
+      .map((r) => ({ seq: r.seq, hash: r.hash, epoch: r.epoch, prevHash: r.prev_hash, members: JSON.parse(r.members) as string[] }));
+  }
+
+  /** The JSON body of a stored certificate. */
+  certificateBody(hash: string): string | undefined {
+    return this.db.prepare<[string], { body: string }>('SELECT body FROM certificates WHERE hash = ?').get(hash)?.body;
+  }
+
+  /** Row counts, for stats(). */
+  counts(now: number): { pendingDeliveries: number; envelopes: number; certificates: number } {
+    const one = (sql: string, ...args: number[]) => (this.db.prepare<number[], { n: number }>(sql).get(...args)?.n ?? 0);
+    return {
+      pendingDeliveries: one('SELECT count(*) AS n FROM mailbox WHERE expires_at > ?', now),
+      envelopes: one('SELECT count(*) AS n FROM envelopes WHERE body IS NOT NULL AND expires_at > ?', now),
+      certificates: one('SELECT count(*) AS n FROM certificates'),
+    };
+  }
+
+  /** Closes the database. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

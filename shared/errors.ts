@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'SIGNATURE_INVALID',
   // DKG (DESIGN §5).
   'DKG_FAILED',
+  // Anything unexpected, reported without detail (no stack or secret crosses a boundary).
+  'INTERNAL',
   // Wire format (DESIGN §3).
   'ENCODING_INVALID',
   'VERSION_UNSUPPORTED',
@@ -53,6 +55,8 @@ export const ERROR_CODES = [
   'KEYSTORE_VALUE_INVALID',
   'PASSPHRASE_WRONG',
   'PASSPHRASE_MISSING',
+  // Local RPC (main/rpc): the CLI or UI cannot reach its device daemon.
+  'DEVICE_UNAVAILABLE',
   // Relay (DESIGN §8): frames between a device and the relay (shared/relay-protocol.ts).
   'RELAY_AUTH_FAILED',
   'RELAY_FRAME_INVALID',

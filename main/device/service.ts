@@ -54,6 +54,11 @@ export class DeviceService implements DeviceApi {
     c.transport.setHandler((env) => this.receive(env));
   }
 
+  /** Reports a change of the relay connection to listeners (status and the UI show it). */
+  connectionChanged(connected: boolean): void {
+    this.emit('connectionChanged', { connected });
+  }
+
   /** Subscribes to device events; returns the unsubscribe function. */
   on(listener: Listener): () => void {
     this.listeners.add(listener);

@@ -35,12 +35,14 @@ export async function runDevice(home: string, o: { passphrase?: string; rpc?: bo
   });
   relay.on('connection', (e) => service.connectionChanged(e.connected));
   relay.start();
+  service.start();
   const rpc = o.rpc === false ? undefined : await startRpcServer({ api: service, home: h.dir });
   return {
     service,
     relay,
     rpc,
     async stop() {
+      service.stop();
       await rpc?.close();
       await relay.stop();
       state.close();

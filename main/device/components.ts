@@ -4,6 +4,7 @@
  * network in tests, by swapping these.
  */
 import type { Envelope } from '../../shared/wire/envelope.js';
+import type { Certificate } from '../../shared/certificate/schema.js';
 import type { DeviceSecretKeys } from '../../shared/identity.js';
 import type { StateStore } from './state-store.js';
 
@@ -23,6 +24,10 @@ export interface Transport {
   setHandler(handler: (env: Envelope) => Promise<void>): void;
   /** Whether the relay connection is up. */
   readonly connected: boolean;
+  /** The newest certificate the relay keeps for a quorum this device belongs (or belonged) to. */
+  getCertificate?(quorumId: string): Promise<unknown>;
+  /** Hands a verified certificate to the relay, which keeps the newest per quorum. */
+  publishCertificate?(certificate: Certificate): Promise<void>;
 }
 
 /** Time source (injectable for expiry tests). */

@@ -82,11 +82,20 @@ export class SessionContext {
     return chain.length === 0 ? [] : (verifyChain(chain), chain as Certificate[]);
   }
 
-  /** Stores a new epoch and its certificate in one transaction. */
+  /** Stores a new epoch and its certificate in one transaction, then hands the certificate to the relay. */
   commitEpoch(name: string, epoch: EpochPublic, certificate: Certificate, hash: string): void {
     this.state.atomically(() => {
       this.state.putCertificate(epoch.quorumId, epoch.epoch, hash, certificate);
       this.state.putQuorum(epoch.quorumId, name, epoch.epoch, epochToJson(epoch));
+      this.state.setValue(`pending-epoch/${epoch.quorumId}`, 'null');
+    });
+    this.publish(certificate);
+  }
+
+  /** Best effort: the relay keeps the newest certificate so devices that were away can catch up. */
+  publish(certificate: Certificate): void {
+    void this.transport.publishCertificate?.(certificate).catch((e: unknown) => {
+      this.log('certificate-publish-failed', e instanceof Error ? e.message : 'relay refused the certificate', certificate.quorumId);
     });
   }
 

@@ -8,7 +8,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { CommandParams, CommandResult, DeviceApi, EventName, EventPayload, QuorumView } from '../../shared/api.js';
 import { encodeCard } from '../../shared/card.js';
-import { RampartError, isRampartError } from '../../shared/errors.js';
+import { isRampartError } from '../../shared/errors.js';
 import { deviceFingerprint } from '../../shared/fingerprint.js';
 import { devicePublicKeys } from '../../shared/identity.js';
 import { getSuite } from '../../shared/suites.js';
@@ -19,6 +19,8 @@ import { RequestInbox } from './requests.js';
 import { DkgSessions } from './sessions/dkg-session.js';
 import { ReshareSessions } from './sessions/reshare-session.js';
 import { SignSessions } from './sessions/sign-session.js';
+import { adoptCertificate, reconcile } from './recovery.js';
+import { parseCertificate } from '../../shared/certificate/verify.js';
 
 /** Bounds on messages held for sessions whose proposal has not arrived yet. */
 const MAX_EARLY_PER_SESSION = 512;
@@ -36,6 +38,7 @@ export class DeviceService implements DeviceApi {
   private readonly resharing: ReshareSessions;
   private readonly listeners = new Set<Listener>();
   private readonly early = new Map<string, Envelope[]>();
+  private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly c: DeviceComponents) {
     this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, (e, p) => this.emit(e, p));
@@ -78,6 +81,7 @@ export class DeviceService implements DeviceApi {
           ? DkgSessions.proposerKey(env)
           : (this.ctx.peer(env.from)?.identityKey ?? (env.kind === 'reshare/propose' ? ReshareSessions.proposerKey(env) : undefined));
       const known = this.dkg.has(env.sessionId) || this.signing.has(env.sessionId) || this.resharing.has(env.sessionId);
+      if (env.kind === 'reshare/commit' && !known) return await this.lateCertificate(env);
       if (!isProposal && (key === undefined || !known)) {
         // Arrived before its session's proposal (the relay does not order across senders): keep it,
         // unverified and not yet counted as seen, until the proposal is in.
@@ -95,6 +99,43 @@ export class DeviceService implements DeviceApi {
     } catch (e) {
       this.refuse(env, isRampartError(e) ? `${e.code}: ${e.message}` : 'internal error while handling the message');
     }
+  }
+
+  /**
+   * A certificate for a session this device no longer has in memory (it restarted, or was
+   * away): adopt it if it is the next epoch of a quorum it belongs to (I6).
+   */
+  private async lateCertificate(env: Envelope<'reshare/commit'>): Promise<void> {
+    const cert = parseCertificate(env.body.certificate);
+    const key = this.ctx.peer(env.from)?.identityKey ?? cert.roster.find((m) => m.deviceId === env.from)?.identityKey;
+    if (key === undefined) return this.refuse(env, 'sender unknown to this device');
+    verifyEnvelope(env, key);
+    if (!this.ctx.state.markSeen(env.sig)) return;
+    if (this.ctx.epoch(cert.quorumId) !== undefined) await adoptCertificate(this.ctx, cert.quorumId, cert);
+  }
+
+  /** Starts background work: reconciliation with the relay (I6) and the expiry clock. */
+  start(): void {
+    if (this.ticker !== undefined) return;
+    void reconcile(this.ctx);
+    this.ticker = setInterval(() => void this.tick(), 1_000);
+    this.ticker.unref();
+  }
+
+  /** Stops background work. */
+  stop(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  /** Applies expiry rules now (the ticker calls this every second; tests call it after moving the clock). */
+  async tick(): Promise<void> {
+    await this.resharing.tick(this.c.clock.now()).catch((e: unknown) => this.ctx.log('tick-failed', e instanceof Error ? e.message : 'expiry check failed'));
+  }
+
+  /** Reconciles every quorum with the relay now (start() does this once). */
+  reconcile(): Promise<void> {
+    return reconcile(this.ctx);
   }
 
   private holdEarly(env: Envelope): void {
@@ -165,8 +206,9 @@ export class DeviceService implements DeviceApi {
     return {};
   }
 
-  async withdraw(_p: CommandParams<'withdraw'>): Promise<CommandResult<'withdraw'>> {
-    throw new RampartError('PLAN_INVALID', 'withdraw arrives with reshare over the relay (not in this version)');
+  async withdraw(p: CommandParams<'withdraw'>): Promise<CommandResult<'withdraw'>> {
+    await this.resharing.withdraw(p.sessionId);
+    return {};
   }
 
   createQuorum(p: CommandParams<'createQuorum'>): Promise<CommandResult<'createQuorum'>> {

@@ -5,6 +5,7 @@
  * real WebSockets is tested in test/relay/.
  */
 import type { Transport } from '../../main/device/components.js';
+import type { Certificate } from '../../shared/certificate/schema.js';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '../../shared/wire/envelope.js';
 
 /** The network: one mailbox per device. */
@@ -14,8 +15,21 @@ export class MemoryNetwork {
   private readonly busy = new Set<string>();
   /** Everything that crossed the network, encoded. */
   readonly wire: string[] = [];
-  /** Devices whose traffic is dropped (simulates an offline device). */
+  /** Devices that receive nothing for now (simulates an offline device); their mail waits. */
   readonly offline = new Set<string>();
+  /** The newest certificate per quorum, as the relay keeps it. */
+  private readonly certificates = new Map<string, Certificate>();
+
+  /** Brings a device back online and delivers what waited for it. */
+  reconnect(deviceId: string): void {
+    this.offline.delete(deviceId);
+    setImmediate(() => void this.pump(deviceId));
+  }
+
+  /** Drops a device's waiting mail (as a relay whose TTL passed). */
+  dropMail(deviceId: string): void {
+    this.queues.set(deviceId, []);
+  }
 
   /** The transport of one device. */
   transport(deviceId: string): Transport {
@@ -32,6 +46,11 @@ export class MemoryNetwork {
       setHandler: (h) => {
         this.handlers.set(deviceId, h);
       },
+      getCertificate: async (quorumId) => this.certificates.get(quorumId) ?? null,
+      publishCertificate: async (c) => {
+        const prev = this.certificates.get(c.quorumId);
+        if (prev === undefined || prev.epoch < c.epoch) this.certificates.set(c.quorumId, c);
+      },
     };
   }
 
@@ -41,7 +60,10 @@ export class MemoryNetwork {
     if (handler === undefined) return;
     this.busy.add(deviceId);
     try {
-      for (let text = this.queues.get(deviceId)?.shift(); text !== undefined; text = this.queues.get(deviceId)?.shift()) {
+      // A device that goes offline mid-way stops receiving at once (a killed process).
+      while (!this.offline.has(deviceId)) {
+        const text = this.queues.get(deviceId)?.shift();
+        if (text === undefined) break;
         await handler(decodeEnvelope(text));
       }
     } finally {

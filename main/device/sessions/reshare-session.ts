@@ -55,6 +55,12 @@ interface ReshareRun {
   deals: Map<string, ReceivedDeal>;
   output?: { share: FrostSecret; epoch: EpochPublic; body: CertificateBodyInput; bodyHash: string };
   acks: Map<string, { transcriptHash: string; signature: string }>;
+  /** New members that withdrew (DESIGN §4 step 7): each promised never to join the test signature. */
+  withdrawals: Set<string>;
+  /** This device withdrew. */
+  withdrawn: boolean;
+  /** Expiry was reported (after the ack: both shares kept). */
+  expired: boolean;
   round?: FrostRound;
   done: boolean;
   waiter?: { resolve(r: CommandResult<'reshare'>): void; reject(e: unknown): void };
@@ -142,6 +148,9 @@ export class ReshareSessions {
       approvedHere: false,
       deals: new Map(),
       acks: new Map(),
+      withdrawals: new Set(),
+      withdrawn: false,
+      expired: false,
       done: false,
     };
     this.runs.set(env.sessionId, run);
@@ -205,6 +214,8 @@ export class ReshareSessions {
         return this.abort(run, `complaint (${env.body.code}) against ${env.body.dealer ?? 'the dealer set'}: ${env.body.reason}`, env.body.dealer ?? env.from);
       case 'reshare/commit':
         return this.onCertificate(run, env.body.certificate);
+      case 'reshare/withdraw':
+        return this.onWithdraw(run, env.from);
       case 'sign/commit':
         if (run.round !== undefined) await onCommit(this.ctx, run.round, env);
         return;
@@ -413,7 +424,7 @@ export class ReshareSessions {
     }
     const other = this.lockedBy(run);
     if (other !== undefined) return this.abort(run, `already acked in session ${other}`, this.ctx.deviceId);
-    const epoch: EpochPublic = { ...run.old, epoch: run.old.epoch + 1, threshold: plan.newThreshold, roster: plan.newRoster, frostPublic: result.public, certificateHash: '' };
+    const epoch: EpochPublic = { ...run.old, epoch: run.old.epoch + 1, threshold: plan.newThreshold, roster: plan.newRoster, frostPublic: result.public, certificateHash: '00'.repeat(32) };
     const suite = getSuite(run.old.suite);
     const body: CertificateBodyInput = {
       suite: run.old.suite,
@@ -449,7 +460,7 @@ export class ReshareSessions {
   }
 
   private async maybeCertify(run: ReshareRun): Promise<void> {
-    if (run.output === undefined || run.round !== undefined || run.acks.size < run.newRoster.length) return;
+    if (run.output === undefined || run.round !== undefined || run.withdrawn || run.acks.size < run.newRoster.length) return;
     for (const [d, a] of run.acks) {
       const key = this.ctx.peer(d)?.identityKey;
       if (a.transcriptHash !== run.output.body.transcriptHash || key === undefined || !verifyDomain(DOMAIN.ack, ackMessage(run.output.bodyHash), a.signature, key)) {
@@ -500,6 +511,54 @@ export class ReshareSessions {
     this.ctx.log('reshare-committed', `epoch ${run.old.epoch} → ${cert.epoch}: ${cert.threshold}-of-${cert.roster.length}`, p.quorumId, p.sessionId);
     const suite = getSuite(cert.suite);
     run.waiter?.resolve({ quorumId: p.quorumId, epoch: cert.epoch, threshold: cert.threshold, groupPublicKey: bytesToHex(suite.externalGroupKey(hexToBytes(cert.groupKey))) });
+  }
+
+  /**
+   * DESIGN §4 step 7, expiry: before the ack a device withdraws and discards; after it, it
+   * keeps both shares, says who has not answered, and still adopts a certificate if one comes.
+   */
+  async tick(now: number): Promise<void> {
+    for (const run of this.runs.values()) {
+      if (run.done || now <= run.propose.body.expiresAt) continue;
+      if (run.output === undefined) {
+        await this.withdrawRun(run, 'expired before this device acked');
+        continue;
+      }
+      if (run.expired) continue;
+      run.expired = true;
+      const missing = run.newRoster.map((m) => m.deviceId).filter((d) => !run.acks.has(d));
+      const p = run.propose;
+      this.ctx.log('reshare-expired', `expired after this device acked: keeping both shares; no ack from ${missing.join(', ') || 'nobody (test signature missing)'}; withdraw to give up`, p.quorumId, p.sessionId);
+      this.ctx.emit('sessionProgress', { sessionId: p.sessionId, quorumId: p.quorumId, kind: 'reshare', phase: 'expired', acked: [...run.acks.keys()], missing });
+      run.waiter?.reject(new RampartError('PLAN_INVALID', `reshare expired waiting for ${missing.length} ack(s); both shares are kept — withdraw session ${p.sessionId} to give up`));
+      run.waiter = undefined;
+    }
+  }
+
+  /** The holder gives up an undecided session (DESIGN §7 `withdraw`). */
+  async withdraw(sessionId: string): Promise<void> {
+    const run = this.runs.get(sessionId);
+    if (run === undefined || run.done) throw new RampartError('PLAN_INVALID', `no undecided reshare session ${sessionId}`);
+    await this.withdrawRun(run, 'withdrawn by the holder');
+  }
+
+  private async withdrawRun(run: ReshareRun, reason: string): Promise<void> {
+    const p = run.propose;
+    run.withdrawn = true;
+    await this.ctx.send('reshare/withdraw', p.quorumId, p.sessionId, p.epoch, this.participants(run), { proposalHash: run.ref });
+    this.ctx.log('reshare-withdrawn', reason, p.quorumId, p.sessionId);
+    if (run.output === undefined) return this.abort(run, reason, this.ctx.deviceId);
+    // After the ack the pending share stays until abort evidence (n' − t' + 1 withdrawals) or a certificate.
+    return this.onWithdraw(run, this.ctx.deviceId);
+  }
+
+  private async onWithdraw(run: ReshareRun, from: string): Promise<void> {
+    if (!run.newRoster.some((m) => m.deviceId === from)) return;
+    run.withdrawals.add(from);
+    const needed = run.newRoster.length - run.propose.body.newThreshold + 1;
+    if (run.withdrawals.size >= needed) {
+      await this.abort(run, `${run.withdrawals.size} new members withdrew: fewer than t' can sign, no certificate can form`, from);
+    }
   }
 
   private async abort(run: ReshareRun, reason: string, culprit: string): Promise<void> {

@@ -147,6 +147,23 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
     expect(log).toEqual(expect.arrayContaining(['reshare-proposed', 'reshare-share-pending', 'reshare-committed', 'share-deleted']));
   });
 
+  test('a reshare waits for t approvals: nothing is dealt until the second holder approves', async () => {
+    const net = new MemoryNetwork();
+    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+    const created = a.svc.createQuorum({ name: 'Treasury', suite, threshold: 2, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
+    await approveNext(b, 'dkg');
+    await approveNext(c, 'dkg');
+    const q = await created;
+    const reshare = a.svc.reshare({ quorumId: q.quorumId });
+    const req = await until('bob sees the reshare', async () => (await b.svc.requests()).find((x) => x.kind === 'reshare'));
+    expect(req.approvals).toEqual({ have: 1, need: 2 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(net.wire.some((w) => w.includes('"reshare/deal"'))).toBe(false);
+    for (const x of [a, b, c]) expect(x.secrets.names()).toEqual([`quorum/${q.quorumId}/epoch/0/share`]);
+    await b.svc.approve({ id: req.id });
+    expect((await reshare).epoch).toBe(1);
+  });
+
   test('a reshare rejected by enough old holders aborts and the old shares keep signing', async () => {
     const net = new MemoryNetwork();
     const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];

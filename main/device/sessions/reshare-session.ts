@@ -308,7 +308,8 @@ export class ReshareSessions {
         initiator: view(p.from),
         sessionCode: sessionCode(run.ref),
         expiresAt: p.body.expiresAt,
-        approvals: { have: run.approvals.size, need: run.old.threshold },
+        // Proposing counts as the proposer's approval (DESIGN §7).
+        approvals: { have: new Set([p.from, ...run.approvals.keys()].filter((d) => run.old.roster.some((m) => m.deviceId === d))).size, need: run.old.threshold },
         change: {
           operation: refresh ? 'refresh' : 'restructure',
           fromEpoch: run.old.epoch,

@@ -3,7 +3,7 @@
  * commands that talk to a running daemon through its local RPC. JSON output
  * and exit codes as specified; errors are one clear line on stderr.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandName, CommandParams, CommandResult, DeviceApi } from '../../shared/api.js';
 import { encodeCard } from '../../shared/card.js';
 import { devicePublicKeys } from '../../shared/identity.js';
@@ -34,22 +34,31 @@ function waitForSignal(): Promise<void> {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+/** A whole number ≥ 2 (a threshold); anything else is a usage error (exit 2). */
+const threshold = (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < 2) throw new InvalidArgumentError('expected a whole number of at least 2');
+  return Number(v);
+};
+/** A TCP port. */
+const port = (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('expected a port number');
+  return Number(v);
+};
 const homeOption = () => new Option('--home <dir>', 'device home directory').makeOptionMandatory();
 
 /** The commander program. */
 export function program(): Command {
   const p = new Command('rampart')
     .description('Rampart: a signer device of MPC quorums, with key resharing')
-    .showHelpAfterError()
     .exitOverride();
 
   p.command('relay')
     .description('run the untrusted store-and-forward relay')
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <port>', 'port', '8787')
+    .option('--port <port>', 'port', port, 8787)
     .option('--db <file>', 'SQLite file (in-memory when omitted: tests only)')
-    .action(async (o: { host: string; port: string; db?: string }) => {
-      const relay = await startRelay({ host: o.host, port: Number(o.port), ...(o.db === undefined ? {} : { dbPath: o.db }) });
+    .action(async (o: { host: string; port: number; db?: string }) => {
+      const relay = await startRelay({ host: o.host, port: o.port, ...(o.db === undefined ? {} : { dbPath: o.db }) });
       process.stderr.write(`relay listening on ${relay.url}${o.db === undefined ? ' (in-memory store: messages are lost on exit)' : ` (store ${o.db})`}\n`);
       await waitForSignal();
       await relay.close();
@@ -103,10 +112,10 @@ export function program(): Command {
       .addOption(homeOption())
       .requiredOption('--name <name>', 'quorum name')
       .addOption(new Option('--suite <suite>', 'signature suite').choices(['ed25519', 'secp256k1-tr']).makeOptionMandatory())
-      .requiredOption('--threshold <t>', 'signers needed')
+      .requiredOption('--threshold <t>', 'signers needed', threshold)
       .option('--member <card>', 'another member (repeat)', collect, []),
-  ).action(async (o: { home: string; name: string; suite: 'ed25519' | 'secp256k1-tr'; threshold: string; member: string[] }) =>
-    printJson(await call(o.home, 'createQuorum', { name: o.name, suite: o.suite, threshold: Number(o.threshold), members: o.member })),
+  ).action(async (o: { home: string; name: string; suite: 'ed25519' | 'secp256k1-tr'; threshold: number; member: string[] }) =>
+    printJson(await call(o.home, 'createQuorum', { name: o.name, suite: o.suite, threshold: o.threshold, members: o.member })),
   );
   json(
     p
@@ -114,11 +123,11 @@ export function program(): Command {
       .description('refresh or restructure a quorum (same group key)')
       .addOption(homeOption())
       .requiredOption('--quorum <id>', 'quorum id')
-      .option('--threshold <t>', 'new threshold')
+      .option('--threshold <t>', 'new threshold', threshold)
       .option('--add <card>', 'device to add (repeat)', collect, [])
       .option('--remove <deviceId>', 'device to remove (repeat)', collect, []),
-  ).action(async (o: { home: string; quorum: string; threshold?: string; add: string[]; remove: string[] }) =>
-    printJson(await call(o.home, 'reshare', { quorumId: o.quorum, add: o.add, remove: o.remove, ...(o.threshold === undefined ? {} : { threshold: Number(o.threshold) }) })),
+  ).action(async (o: { home: string; quorum: string; threshold?: number; add: string[]; remove: string[] }) =>
+    printJson(await call(o.home, 'reshare', { quorumId: o.quorum, add: o.add, remove: o.remove, ...(o.threshold === undefined ? {} : { threshold: o.threshold }) })),
   );
   json(
     p

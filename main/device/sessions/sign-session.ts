@@ -26,6 +26,10 @@ export class SignSessions {
   private readonly rounds = new Map<string, FrostRound>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly rejections = new Map<string, Set<string>>();
+  /** Requests shown to this holder, by session: dropped when the session ends, whatever the decision. */
+  private readonly requested = new Map<string, string>();
+  /** The proposer of each requested session (only it may end the session). */
+  private readonly proposers = new Map<string, string>();
 
   constructor(
     private readonly ctx: SessionContext,
@@ -34,7 +38,7 @@ export class SignSessions {
 
   /** Whether this device takes part in signing session `sessionId`. */
   has(sessionId: string): boolean {
-    return this.rounds.has(sessionId);
+    return this.rounds.has(sessionId) || this.requested.has(sessionId);
   }
 
   /** Proposer: starts a signing session and resolves with the verified signature. */
@@ -92,8 +96,15 @@ export class SignSessions {
       }
       case 'sign/result': {
         const r = this.rounds.get(env.sessionId);
-        if (r !== undefined) this.ctx.log('sign-completed', `signature ${env.body.signature.slice(0, 16)}…`, r.quorumId, r.sessionId);
+        const ref = this.requested.get(env.sessionId);
+        if (r === undefined && ref === undefined) return;
+        if (env.from !== (r?.coordinator ?? this.proposers.get(env.sessionId))) return;
+        this.ctx.log('sign-completed', `signature ${env.body.signature.slice(0, 16)}…`, env.quorumId, env.sessionId);
+        // The session is over: a holder that did not decide is not asked any more.
+        if (ref !== undefined) this.inbox.drop(ref);
         this.rounds.delete(env.sessionId);
+        this.requested.delete(env.sessionId);
+        this.proposers.delete(env.sessionId);
         return;
       }
       default:
@@ -136,6 +147,8 @@ export class SignSessions {
     const ref = proposalHash(env);
     const round = newRound(env.sessionId, env.quorumId, ref, epoch, hexToBytes(env.body.message), env.from);
     const initiator = this.ctx.peer(env.from);
+    this.requested.set(env.sessionId, ref);
+    this.proposers.set(env.sessionId, env.from);
     this.inbox.add({
       view: {
         id: ref,

@@ -4,6 +4,7 @@
  * network in tests, by swapping these.
  */
 import type { Envelope } from '../../shared/wire/envelope.js';
+import type { RNG } from '@noble/curves/abstract/frost.js';
 import type { Certificate } from '../../shared/certificate/schema.js';
 import type { DeviceSecretKeys } from '../../shared/identity.js';
 import type { StateStore } from './state-store.js';
@@ -30,6 +31,9 @@ export interface Transport {
   publishCertificate?(certificate: Certificate): Promise<void>;
 }
 
+/** Randomness (session ids, polynomial coefficients, nonces); a CSPRNG unless a test injects one. noble's RNG type. */
+export type RandomSource = RNG;
+
 /** Time source (injectable for expiry tests). */
 export interface Clock {
   now(): number;
@@ -45,6 +49,8 @@ export interface DeviceComponents {
   state: StateStore;
   transport: Transport;
   clock: Clock;
+  /** Defaults to the platform CSPRNG (crypto.getRandomValues through @noble/hashes). */
+  random?: RandomSource;
   /**
    * Demo only (DESIGN §7: "Auto-approval is allowed only inside demo"):
    * approve every request as soon as it arrives. Never set elsewhere.

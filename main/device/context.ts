@@ -8,12 +8,13 @@ import type { EventName, EventPayload } from '../../shared/api.js';
 import type { Certificate } from '../../shared/certificate/schema.js';
 import { verifyChain } from '../../shared/certificate/verify.js';
 import type { EpochPublic } from '../../shared/epoch.js';
+import { bytesToHex } from '../../shared/bytes.js';
 import { RampartError } from '../../shared/errors.js';
 import { devicePublicKeys, deviceIdOf, type DeviceSecretKeys } from '../../shared/identity.js';
 import type { BodyOf, MessageKind } from '../../shared/wire/bodies.js';
 import { signEnvelope, type Envelope } from '../../shared/wire/envelope.js';
 import { epochFromJson, epochToJson, shareFromBytes, shareToBytes } from './codec.js';
-import type { Clock, SecretStore, Transport } from './components.js';
+import type { Clock, RandomSource, SecretStore, Transport } from './components.js';
 import type { StateStore } from './state-store.js';
 
 /** A peer device as this device knows it. */
@@ -41,9 +42,15 @@ export class SessionContext {
     readonly secrets: SecretStore,
     readonly transport: Transport,
     readonly clock: Clock,
+    readonly random: RandomSource,
     readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void,
   ) {
     this.deviceId = deviceIdOf(devicePublicKeys(identity).identityKey);
+  }
+
+  /** A fresh 16-byte id (quorum or session), hex. */
+  newId(): string {
+    return bytesToHex(this.random(16));
   }
 
   /** Signs and sends one envelope. */

@@ -5,7 +5,7 @@
  * with a logged reason) and routed to the session machines; messages that
  * arrive before their session's proposal wait for it.
  */
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import type { CommandParams, CommandResult, DeviceApi, EventName, EventPayload, QuorumView } from '../../shared/api.js';
 import { encodeCard } from '../../shared/card.js';
 import { isRampartError } from '../../shared/errors.js';
@@ -41,7 +41,7 @@ export class DeviceService implements DeviceApi {
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly c: DeviceComponents) {
-    this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, (e, p) => this.emit(e, p));
+    this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, c.random ?? randomBytes, (e, p) => this.emit(e, p));
     this.deviceId = this.ctx.deviceId;
     this.inbox = new RequestInbox((added, removedId) => {
       if (added !== undefined) {

@@ -184,6 +184,29 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
     expect(plainVerify(suite, (await signing).signature, '01', q.groupPublicKey)).toBe(true);
   });
 
+  test('the random source is a component: ids, coefficients and nonces come from the injected one', async () => {
+    const net = new MemoryNetwork();
+    let calls = 0;
+    let counter = 0;
+    const rng = (n = 32) => {
+      calls++;
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = (counter++ * 131 + 7) & 0xff;
+      return out;
+    };
+    const identity = generateDeviceKeys();
+    const a = new DeviceService({
+      name: 'alice', relayUrl: 'memory://', keystoreBackend: 'file', identity, secrets: memorySecrets(), state: new StateStore(':memory:'),
+      transport: net.transport(deviceIdOf(devicePublicKeys(identity).identityKey)), clock: { now: () => Date.now() }, random: rng,
+    });
+    const b = device(net, 'bob');
+    const expectedQuorumId = Array.from({ length: 16 }, (_, i) => ((i * 131 + 7) & 0xff).toString(16).padStart(2, '0')).join('');
+    const created = a.createQuorum({ name: 'Pair', suite, threshold: 2, members: [(await b.svc.card()).card] });
+    await approveNext(b, 'dkg');
+    expect((await created).quorumId).toBe(expectedQuorumId);
+    expect(calls).toBeGreaterThan(2);
+  });
+
   test('a replayed envelope is refused with a logged reason', async () => {
     const net = new MemoryNetwork();
     const [a, b] = ['alice', 'bob'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>];

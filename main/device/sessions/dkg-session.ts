@@ -6,7 +6,7 @@
  * assembles the genesis certificate; on it, every member activates its share.
  */
 import type { FrostSecret } from '@noble/curves/abstract/frost.js';
-import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CommandResult } from '../../../shared/api.js';
 import { decodeCard } from '../../../shared/card.js';
 import { assembleCertificate, buildCertificateBody, type CertificateBodyInput } from '../../../shared/certificate/assemble.js';
@@ -77,8 +77,8 @@ export class DkgSessions {
     const s = getSuite(suite);
     const members: Member[] = all.map((d, i) => ({ ...d, identifier: s.frost.Identifier.fromNumber(i + 1) }));
     for (const m of members) this.ctx.rememberPeer(m);
-    const quorumId = bytesToHex(randomBytes(16));
-    const sessionId = bytesToHex(randomBytes(16));
+    const quorumId = this.ctx.newId();
+    const sessionId = this.ctx.newId();
     const env = await this.ctx.send('dkg/propose', quorumId, sessionId, 0, members.map((m) => m.deviceId), {
       suite,
       name,
@@ -201,7 +201,7 @@ export class DkgSessions {
     if (!run.accepted || run.r1 !== undefined || run.accepts.size < run.roster.length) return;
     const suite = getSuite(run.suite);
     const p = run.propose;
-    const r1 = dkgRound1(suite, run.roster, p.body.threshold, this.ctx.deviceId);
+    const r1 = dkgRound1(suite, run.roster, p.body.threshold, this.ctx.deviceId, this.ctx.random);
     run.r1 = r1.secret;
     run.broadcasts[this.ctx.deviceId] = r1.broadcast;
     await this.ctx.send('dkg/round1', p.quorumId, p.sessionId, 0, this.memberIds(run), {

@@ -44,7 +44,7 @@ export function newRound(sessionId: string, quorumId: string, ref: string, epoch
 export async function commitToRound(ctx: SessionContext, r: FrostRound): Promise<void> {
   const share = await ctx.readShare(r.quorumId, r.epoch.epoch, r.pendingShare);
   if (share === undefined) throw new RampartError('PLAN_INVALID', `this device holds no share for epoch ${r.epoch.epoch}`, ctx.deviceId);
-  const { nonces, commitment } = signRound1(getSuite(r.epoch.suite), share);
+  const { nonces, commitment } = signRound1(getSuite(r.epoch.suite), share, ctx.random);
   r.nonces = nonces;
   if (r.coordinator === ctx.deviceId) {
     r.commitments.set(ctx.deviceId, commitment);

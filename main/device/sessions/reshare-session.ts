@@ -10,7 +10,7 @@
  * in the state file before the deal or ack leaves.
  */
 import type { FrostSecret } from '@noble/curves/abstract/frost.js';
-import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CommandParams, CommandResult } from '../../../shared/api.js';
 import { decodeCard } from '../../../shared/card.js';
 import { assembleCertificate, buildCertificateBody, type CertificateBodyInput } from '../../../shared/certificate/assemble.js';
@@ -109,7 +109,7 @@ export class ReshareSessions {
     if (tNew < 2 || tNew > newMembers.length) throw new RampartError('PLAN_INVALID', `threshold ${tNew} is outside 2..${newMembers.length}`);
     for (const m of joining) this.ctx.rememberPeer(m);
     const everyone = [...new Set([...old.roster.map((m) => m.deviceId), ...newMembers.map((m) => m.deviceId)])];
-    const sessionId = bytesToHex(randomBytes(16));
+    const sessionId = this.ctx.newId();
     const env = await this.ctx.send('reshare/propose', p.quorumId, sessionId, old.epoch, everyone, {
       suite: old.suite,
       prevCertificateHash: old.certificateHash,
@@ -386,7 +386,7 @@ export class ReshareSessions {
     const share = await this.ctx.readShare(p.quorumId, run.old.epoch);
     if (share === undefined) throw new RampartError('PLAN_INVALID', `no epoch-${run.old.epoch} share to deal`, this.ctx.deviceId);
     this.ctx.state.setValue(this.lockKey(run), p.sessionId);
-    const out = dealReshare(run.old, run.plan as ResharePlan, this.ctx.deviceId, share);
+    const out = dealReshare(run.old, run.plan as ResharePlan, this.ctx.deviceId, share, this.ctx.random);
     const to = run.newRoster.map((m) => m.deviceId);
     const header = { v: 1 as const, kind: 'reshare/deal' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: to.filter((d) => d !== this.ctx.deviceId) };
     const sealed: Record<string, { enc: string; ct: string }> = {};

@@ -4,7 +4,7 @@
  * commitment → round 2 among t of them → the proposer aggregates, checks
  * with the standard verifier, and broadcasts the result.
  */
-import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CommandResult } from '../../../shared/api.js';
 import { RampartError } from '../../../shared/errors.js';
 import { deviceFingerprint, sessionCode } from '../../../shared/fingerprint.js';
@@ -45,7 +45,7 @@ export class SignSessions {
   async propose(quorumId: string, messageHex: string, description: string): Promise<CommandResult<'sign'>> {
     const epoch = this.ctx.epoch(quorumId);
     if (epoch === undefined) throw new RampartError('PLAN_INVALID', `unknown quorum ${quorumId}`);
-    const sessionId = bytesToHex(randomBytes(16));
+    const sessionId = this.ctx.newId();
     const others = epoch.roster.map((m) => m.deviceId).filter((d) => d !== this.ctx.deviceId);
     const env = await this.ctx.send('sign/propose', quorumId, sessionId, epoch.epoch, others, {
       message: messageHex,

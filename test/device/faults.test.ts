@@ -7,31 +7,15 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, test } from 'vitest';
-import type { SecretStore } from '../../main/device/components.js';
 import { DeviceService } from '../../main/device/service.js';
 import { StateStore } from '../../main/device/state-store.js';
 import { isRampartError } from '../../shared/errors.js';
 import { deviceIdOf, devicePublicKeys, generateDeviceKeys, type DeviceSecretKeys } from '../../shared/identity.js';
+import { approveNext, memorySecrets, until } from '../helpers/device-fixtures.js';
 import { MemoryNetwork } from '../helpers/memory-network.js';
 
 const clock = { t: Date.now(), now() { return this.t; } };
 const HOUR = 3_600_000;
-
-function memorySecrets(onSet?: (name: string) => void): SecretStore & { names(): string[]; onSet?: (name: string) => void } {
-  const m = new Map<string, Uint8Array>();
-  const store = {
-    onSet,
-    get: async (n: string) => m.get(n),
-    set: async (n: string, v: Uint8Array) => {
-      m.set(n, v.slice());
-      store.onSet?.(n);
-    },
-    delete: async (n: string) => m.delete(n),
-    list: async (prefix = '') => [...m.keys()].filter((k) => k.startsWith(prefix)).sort(),
-    names: () => [...m.keys()].sort(),
-  };
-  return store;
-}
 
 interface Dev {
   name: string;
@@ -48,19 +32,8 @@ function boot(net: MemoryNetwork, name: string, identity = generateDeviceKeys(),
   return { name, id, identity, secrets, state, svc };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function approve(d: Dev, kind: 'dkg' | 'sign' | 'reshare'): Promise<void> {
-  const r = await until(`${d.name} sees a ${kind} request`, async () => (await d.svc.requests()).find((x) => x.kind === kind));
-  await d.svc.approve({ id: r.id });
+  await approveNext(d.svc, kind, d.name);
 }
 
 async function quorum(net: MemoryNetwork, names: string[], t: number) {

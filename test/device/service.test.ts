@@ -8,26 +8,14 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { schnorr } from '@noble/curves/secp256k1.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, test } from 'vitest';
-import type { SecretStore } from '../../main/device/components.js';
 import { DeviceService } from '../../main/device/service.js';
 import { StateStore } from '../../main/device/state-store.js';
 import { verifyChain } from '../../shared/certificate/verify.js';
 import { isRampartError } from '../../shared/errors.js';
 import { deviceIdOf, devicePublicKeys, generateDeviceKeys } from '../../shared/identity.js';
 import { SUITE_NAMES, type SuiteName } from '../../shared/suites.js';
+import { approveNext as approveHolder, memorySecrets, until } from '../helpers/device-fixtures.js';
 import { MemoryNetwork } from '../helpers/memory-network.js';
-
-/** An in-memory secret store for the simulated devices (the real keystores have their own contract tests). */
-function memorySecrets(): SecretStore & { names(): string[] } {
-  const m = new Map<string, Uint8Array>();
-  return {
-    get: async (n) => m.get(n),
-    set: async (n, v) => void m.set(n, v.slice()),
-    delete: async (n) => m.delete(n),
-    list: async (prefix = '') => [...m.keys()].filter((k) => k.startsWith(prefix)),
-    names: () => [...m.keys()].sort(),
-  };
-}
 
 function device(net: MemoryNetwork, name: string) {
   const identity = generateDeviceKeys();
@@ -38,25 +26,13 @@ function device(net: MemoryNetwork, name: string) {
   return { name, svc, secrets, state };
 }
 
-/** Waits until `pred` holds (polling the async network), or fails after `ms`. */
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function plainVerify(suite: SuiteName, sigHex: string, msgHex: string, keyHex: string): boolean {
   const [sig, msg, key] = [hexToBytes(sigHex), hexToBytes(msgHex), hexToBytes(keyHex)];
   return suite === 'ed25519' ? ed25519.verify(sig, msg, key) : schnorr.verify(sig, msg, key);
 }
 
 async function approveNext(d: ReturnType<typeof device>, kind: 'dkg' | 'sign' | 'reshare'): Promise<void> {
-  const r = await until(`${d.name} sees a ${kind} request`, async () => (await d.svc.requests()).find((x) => x.kind === kind));
-  await d.svc.approve({ id: r.id });
+  await approveHolder(d.svc, kind, d.name);
 }
 
 describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite) => {

@@ -7,25 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { SecretStore } from '../../main/device/components.js';
 import { DeviceService } from '../../main/device/service.js';
 import { StateStore } from '../../main/device/state-store.js';
 import type { RpcApi } from '../../main/rpc/server.js';
 import { commands, type CommandName } from '../../shared/api.js';
 import { deviceIdOf, devicePublicKeys, generateDeviceKeys } from '../../shared/identity.js';
 import { RPC_SUBPROTOCOL, RPC_TOKEN_PREFIX } from '../../shared/rpc-protocol.js';
+import { memorySecrets } from '../helpers/device-fixtures.js';
 import { MemoryNetwork } from '../helpers/memory-network.js';
-
-/** An in-memory secret store. */
-function memorySecrets(): SecretStore {
-  const m = new Map<string, Uint8Array>();
-  return {
-    get: async (n) => m.get(n),
-    set: async (n, v) => void m.set(n, v.slice()),
-    delete: async (n) => m.delete(n),
-    list: async (prefix = '') => [...m.keys()].filter((k) => k.startsWith(prefix)),
-  };
-}
 
 /** A real DeviceService on `net`. */
 export function device(net: MemoryNetwork, name: string): DeviceService {

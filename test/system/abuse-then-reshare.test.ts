@@ -12,6 +12,7 @@ import { runDevice, type RunningDevice } from '../../main/daemon.js';
 import { initHome } from '../../main/device/home.js';
 import { silentLogger } from '../../relay/log.js';
 import { startRelay, type RelayHandle } from '../../relay/server.js';
+import { approveNext, until } from '../helpers/device-fixtures.js';
 import { newDevice, RawClient } from '../relay/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rampart-abuse-'));
@@ -23,16 +24,6 @@ afterAll(async () => {
   await relay?.close();
   rmSync(root, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('relay abuse, then real work', () => {
   test('after abusive clients the relay still carries a quorum creation and a reshare', async () => {
@@ -64,10 +55,7 @@ describe('relay abuse, then real work', () => {
       cards.push((await d.service.card()).card);
     }
     const [alice, bob, carol] = running as [RunningDevice, RunningDevice, RunningDevice];
-    const approve = async (d: RunningDevice, kind: string) => {
-      const r = await until(`a ${kind} request`, async () => (await d.service.requests()).find((x) => x.kind === kind));
-      await d.service.approve({ id: r.id });
-    };
+    const approve = (d: RunningDevice, kind: 'dkg' | 'reshare') => approveNext(d.service, kind);
     const created = alice.service.createQuorum({ name: 'After abuse', suite: 'secp256k1-tr', threshold: 2, members: [cards[1]!, cards[2]!] });
     await approve(bob, 'dkg');
     await approve(carol, 'dkg');

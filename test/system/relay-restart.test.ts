@@ -15,6 +15,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { runDevice, type RunningDevice } from '../../main/daemon.js';
 import { initHome } from '../../main/device/home.js';
 import { homeSuffix, OsKeystore } from '../../main/keystore/os.js';
+import { approveNext, until } from '../helpers/device-fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rampart-relay-restart-'));
 const children: ChildProcess[] = [];
@@ -56,19 +57,8 @@ function relayProcess(port: number, db: string): Promise<ChildProcess> {
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function approve(d: RunningDevice, kind: 'dkg' | 'reshare'): Promise<void> {
-  const r = await until(`a ${kind} request`, async () => (await d.service.requests()).find((x) => x.kind === kind));
-  await d.service.approve({ id: r.id });
+  await approveNext(d.service, kind);
 }
 
 describe('relay killed mid-reshare', () => {

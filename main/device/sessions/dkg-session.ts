@@ -26,7 +26,7 @@ import { embedProposal, envelopeHeader, proposalHash, signApproval, verifyApprov
 import { openShare, sealShare } from '../../../shared/wire/hpke.js';
 import type { SessionContext } from '../context.js';
 import type { RequestInbox } from '../requests.js';
-import { commitToRound, newRound, onCommit, onShare, onStart, type FrostRound } from './frost-rounds.js';
+import { commitToRound, newRound, onRoundMessage, type FrostRound } from './frost-rounds.js';
 
 const DKG_TTL_MS = 30 * 60_000;
 
@@ -144,14 +144,10 @@ export class DkgSessions {
       case 'dkg/commit':
         return this.onCommitCertificate(run, env.body.certificate);
       case 'sign/commit':
-        if (run.round !== undefined) await onCommit(this.ctx, run.round, env);
-        return;
       case 'sign/start':
-        if (run.round !== undefined) await onStart(this.ctx, run.round, env);
-        return;
       case 'sign/share': {
-        if (run.round === undefined) return;
-        const sig = onShare(run.round, env);
+        // The certificate's test signature (DESIGN §4 step 6).
+        const sig = await onRoundMessage(this.ctx, run.round, env);
         if (sig !== undefined) await this.finishCertificate(run, sig);
         return;
       }

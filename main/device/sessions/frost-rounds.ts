@@ -90,6 +90,18 @@ export async function onStart(ctx: SessionContext, r: FrostRound, env: Envelope<
   await ctx.send('sign/share', r.quorumId, r.sessionId, r.epoch.epoch, [r.coordinator], { proposalHash: r.ref, identifier: id, share: bytesToHex(r.shares[id] as Uint8Array) });
 }
 
+/**
+ * Routes one `sign/*` message of a round (used by sessions whose certificate needs a test
+ * signature); returns the aggregated signature when this device coordinates and it is complete.
+ */
+export async function onRoundMessage(ctx: SessionContext, r: FrostRound | undefined, env: Envelope): Promise<Uint8Array | undefined> {
+  if (r === undefined) return undefined;
+  if (env.kind === 'sign/commit') await onCommit(ctx, r, env);
+  else if (env.kind === 'sign/start') await onStart(ctx, r, env);
+  else if (env.kind === 'sign/share') return onShare(r, env);
+  return undefined;
+}
+
 /** Coordinator: records a share; returns the aggregated signature once all t are in (shares are verified, culprits named). */
 export function onShare(r: FrostRound, env: Envelope<'sign/share'>): Uint8Array | undefined {
   const member = r.epoch.roster.find((m) => m.deviceId === env.from);

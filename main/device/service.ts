@@ -12,7 +12,7 @@ import { isRampartError } from '../../shared/errors.js';
 import { deviceFingerprint } from '../../shared/fingerprint.js';
 import { devicePublicKeys } from '../../shared/identity.js';
 import { getSuite } from '../../shared/suites.js';
-import { verifyEnvelope, type Envelope } from '../../shared/wire/envelope.js';
+import { messageHash, verifyEnvelope, type Envelope } from '../../shared/wire/envelope.js';
 import type { DeviceComponents } from './components.js';
 import { SessionContext } from './context.js';
 import { RequestInbox } from './requests.js';
@@ -21,6 +21,14 @@ import { ReshareSessions } from './sessions/reshare-session.js';
 import { SignSessions } from './sessions/sign-session.js';
 import { adoptCertificate, reconcile } from './recovery.js';
 import { parseCertificate } from '../../shared/certificate/verify.js';
+
+/**
+ * What "seen before" means: the signed content (header, seq and body), not the signature bytes,
+ * so a replay cannot slip past by re-encoding its signature under a laxer verifier.
+ */
+function seenKey(env: Envelope): string {
+  return messageHash(env) + ':' + String(env.seq);
+}
 
 /** Bounds on messages held for sessions whose proposal has not arrived yet. */
 const MAX_EARLY_PER_SESSION = 512;
@@ -89,7 +97,7 @@ export class DeviceService implements DeviceApi {
       }
       if (key === undefined) return this.refuse(env, 'sender unknown to this device');
       verifyEnvelope(env, key);
-      if (!this.ctx.state.markSeen(env.sig)) return this.refuse(env, 'replayed or duplicate message');
+      if (!this.ctx.state.markSeen(seenKey(env))) return this.refuse(env, 'replayed or duplicate message');
       await this.dispatch(env);
       if (isProposal) {
         const held = this.early.get(env.sessionId) ?? [];
@@ -110,7 +118,7 @@ export class DeviceService implements DeviceApi {
     const key = this.ctx.peer(env.from)?.identityKey ?? cert.roster.find((m) => m.deviceId === env.from)?.identityKey;
     if (key === undefined) return this.refuse(env, 'sender unknown to this device');
     verifyEnvelope(env, key);
-    if (!this.ctx.state.markSeen(env.sig)) return;
+    if (!this.ctx.state.markSeen(seenKey(env))) return;
     if (this.ctx.epoch(cert.quorumId) !== undefined) await adoptCertificate(this.ctx, cert.quorumId, cert);
   }
 

@@ -36,6 +36,16 @@ async function approveNext(d: ReturnType<typeof device>, kind: 'dkg' | 'sign' | 
 }
 
 describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite) => {
+  /** alice, bob and carol with a t-of-3 quorum that bob and carol accepted. */
+  const trio = async (threshold: number, name = 'Treasury') => {
+    const net = new MemoryNetwork();
+    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
+    const created = a.svc.createQuorum({ name, suite, threshold, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
+    await approveNext(b, 'dkg');
+    await approveNext(c, 'dkg');
+    return { net, a, b, c, q: await created };
+  };
+
   test('create a 2-of-3 quorum, then sign with two holders; the plain verifier accepts', async () => {
     const net = new MemoryNetwork();
     const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
@@ -66,12 +76,7 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
   });
 
   test('a signing request rejected by enough holders fails with a clear error and signs nothing', async () => {
-    const net = new MemoryNetwork();
-    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
-    const created = a.svc.createQuorum({ name: 'Ops', suite, threshold: 3, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
-    await approveNext(b, 'dkg');
-    await approveNext(c, 'dkg');
-    const q = await created;
+    const { a, b, q } = await trio(3, 'Ops');
     const signing = a.svc.sign({ quorumId: q.quorumId, message: '00', description: 'suspicious' });
     const r = await until('bob sees the sign request', async () => (await b.svc.requests()).find((x) => x.kind === 'sign'));
     expect(r.summary).toContain('suspicious');
@@ -81,12 +86,8 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
   });
 
   test('refresh, then restructure to 3-of-4 with a new device: same key, only the newest shares remain (I1, I2)', async () => {
-    const net = new MemoryNetwork();
-    const [a, b, c, d] = ['alice', 'bob', 'carol', 'dave'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
-    const created = a.svc.createQuorum({ name: 'Treasury', suite, threshold: 2, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
-    await approveNext(b, 'dkg');
-    await approveNext(c, 'dkg');
-    const q = await created;
+    const { net, a, b, c, q } = await trio(2);
+    const d = device(net, 'dave');
 
     // Refresh: alice proposes (her approval counts), bob approves: t = 2.
     const refresh = a.svc.reshare({ quorumId: q.quorumId });
@@ -124,12 +125,7 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
   });
 
   test('a reshare waits for t approvals: nothing is dealt until the second holder approves', async () => {
-    const net = new MemoryNetwork();
-    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
-    const created = a.svc.createQuorum({ name: 'Treasury', suite, threshold: 2, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
-    await approveNext(b, 'dkg');
-    await approveNext(c, 'dkg');
-    const q = await created;
+    const { net, a, b, c, q } = await trio(2);
     const reshare = a.svc.reshare({ quorumId: q.quorumId });
     const req = await until('bob sees the reshare', async () => (await b.svc.requests()).find((x) => x.kind === 'reshare'));
     expect(req.approvals).toEqual({ have: 1, need: 2 });
@@ -141,12 +137,7 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
   });
 
   test('a reshare rejected by enough old holders aborts and the old shares keep signing', async () => {
-    const net = new MemoryNetwork();
-    const [a, b, c] = ['alice', 'bob', 'carol'].map((n) => device(net, n)) as [ReturnType<typeof device>, ReturnType<typeof device>, ReturnType<typeof device>];
-    const created = a.svc.createQuorum({ name: 'Treasury', suite, threshold: 2, members: [(await b.svc.card()).card, (await c.svc.card()).card] });
-    await approveNext(b, 'dkg');
-    await approveNext(c, 'dkg');
-    const q = await created;
+    const { a, b, c, q } = await trio(2);
     const reshare = a.svc.reshare({ quorumId: q.quorumId, threshold: 3 });
     for (const x of [b, c]) {
       const r = await until(`${x.name} sees the reshare`, async () => (await x.svc.requests()).find((y) => y.kind === 'reshare'));

@@ -9,7 +9,7 @@ import type { FrostSecret } from '@noble/curves/abstract/frost.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CommandResult } from '../../../shared/api.js';
 import { decodeCard } from '../../../shared/card.js';
-import { assembleCertificate, buildCertificateBody, type CertificateBodyInput } from '../../../shared/certificate/assemble.js';
+import { buildCertificateBody, type CertificateBodyInput } from '../../../shared/certificate/assemble.js';
 import { ackMessage, testSignatureMessage } from '../../../shared/certificate/payloads.js';
 import { parseCertificate, verifyCertificate } from '../../../shared/certificate/verify.js';
 import { dkgEpochPublic, dkgRound1, dkgRound2, dkgRound3, dkgTranscriptHash, type DkgRound1Broadcast, type DkgRound1Secret, type DkgRound2Package, type DkgRound2Secret } from '../../../shared/dkg.js';
@@ -18,7 +18,7 @@ import { RampartError } from '../../../shared/errors.js';
 import { deviceFingerprint, rosterFingerprint, sessionCode } from '../../../shared/fingerprint.js';
 import { DOMAIN } from '../../../shared/hash.js';
 import { checkRoster } from '../../../shared/identifiers.js';
-import { devicePublicKeys, signDomain, verifyDomain } from '../../../shared/identity.js';
+import { devicePublicKeys, signDomain } from '../../../shared/identity.js';
 import { commitmentsHash } from '../../../shared/reshare/transcript.js';
 import { getSuite, type SuiteName } from '../../../shared/suites.js';
 import type { Member } from '../../../shared/wire/bodies.js';
@@ -26,6 +26,7 @@ import { embedProposal, envelopeHeader, proposalHash, signApproval, verifyApprov
 import { openShare, sealShare } from '../../../shared/wire/hpke.js';
 import type { SessionContext } from '../context.js';
 import type { RequestInbox } from '../requests.js';
+import { certificateFromRound, firstBadAck } from './certify.js';
 import { commitToRound, newRound, onRoundMessage, type FrostRound } from './frost-rounds.js';
 
 const DKG_TTL_MS = 30 * 60_000;
@@ -264,12 +265,8 @@ export class DkgSessions {
   /** With every member's ack: join the test signature (the proposer coordinates). */
   private async maybeCertify(run: DkgRun): Promise<void> {
     if (run.output === undefined || run.round !== undefined || run.acks.size < run.roster.length) return;
-    for (const [d, a] of run.acks) {
-      const key = this.ctx.peer(d)?.identityKey;
-      if (a.transcriptHash !== run.output.body.transcriptHash || key === undefined || !verifyDomain(DOMAIN.ack, ackMessage(run.output.bodyHash), a.signature, key)) {
-        return this.abort(run, 'members acked different transcripts', d);
-      }
-    }
+    const bad = firstBadAck(this.ctx, run.acks, run.output.body.transcriptHash, run.output.bodyHash);
+    if (bad !== undefined) return this.abort(run, 'members acked different transcripts', bad);
     const p = run.propose;
     run.round = newRound(p.sessionId, p.quorumId, run.output.bodyHash, run.output.epoch, testSignatureMessage(run.output.bodyHash), p.from, true);
     await commitToRound(this.ctx, run.round);
@@ -277,8 +274,7 @@ export class DkgSessions {
 
   private async finishCertificate(run: DkgRun, sig: Uint8Array): Promise<void> {
     const out = run.output as NonNullable<DkgRun['output']>;
-    const acks = [...run.acks].map(([deviceId, a]) => ({ deviceId, ...a }));
-    const { certificate } = assembleCertificate({ ...out.body, acks, testSignature: { signers: (run.round as FrostRound).signers, signature: bytesToHex(sig) } });
+    const certificate = certificateFromRound(out.body, run.acks, run.round as FrostRound, sig);
     const p = run.propose;
     await this.ctx.send('dkg/commit', p.quorumId, p.sessionId, 0, this.memberIds(run), { certificate });
     await this.onCommitCertificate(run, certificate);

@@ -13,7 +13,7 @@ import type { FrostSecret } from '@noble/curves/abstract/frost.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CommandParams, CommandResult } from '../../../shared/api.js';
 import { decodeCard } from '../../../shared/card.js';
-import { assembleCertificate, buildCertificateBody, type CertificateBodyInput } from '../../../shared/certificate/assemble.js';
+import { buildCertificateBody, type CertificateBodyInput } from '../../../shared/certificate/assemble.js';
 import { ackMessage, certificateHash, testSignatureMessage } from '../../../shared/certificate/payloads.js';
 import type { Certificate } from '../../../shared/certificate/schema.js';
 import { checkPublicMatches, parseCertificate, verifyCertificate, verifyChain } from '../../../shared/certificate/verify.js';
@@ -22,7 +22,7 @@ import { RampartError } from '../../../shared/errors.js';
 import { deviceFingerprint, rosterFingerprint, sessionCode } from '../../../shared/fingerprint.js';
 import { DOMAIN } from '../../../shared/hash.js';
 import { checkRoster } from '../../../shared/identifiers.js';
-import { signDomain, verifyDomain } from '../../../shared/identity.js';
+import { signDomain } from '../../../shared/identity.js';
 import { dealReshare } from '../../../shared/reshare/deal.js';
 import { receiveReshare } from '../../../shared/reshare/receive.js';
 import type { ReceivedDeal, ResharePlan } from '../../../shared/reshare/types.js';
@@ -33,6 +33,7 @@ import { openShare, sealShare } from '../../../shared/wire/hpke.js';
 import { epochToJson } from '../codec.js';
 import { secretNames, type SessionContext } from '../context.js';
 import type { RequestInbox } from '../requests.js';
+import { certificateFromRound, firstBadAck } from './certify.js';
 import { commitToRound, newRound, onRoundMessage, type FrostRound } from './frost-rounds.js';
 
 const RESHARE_TTL_MS = 30 * 60_000;
@@ -458,13 +459,11 @@ export class ReshareSessions {
 
   private async maybeCertify(run: ReshareRun): Promise<void> {
     if (run.output === undefined || run.round !== undefined || run.withdrawn || run.acks.size < run.newRoster.length) return;
-    for (const [d, a] of run.acks) {
-      const key = this.ctx.peer(d)?.identityKey;
-      if (a.transcriptHash !== run.output.body.transcriptHash || key === undefined || !verifyDomain(DOMAIN.ack, ackMessage(run.output.bodyHash), a.signature, key)) {
-        // Different transcripts (I7) or a bad ack: no certificate can form; keep both shares (step 7).
-        this.ctx.log('reshare-ack-mismatch', `ack from ${d} does not match this device's transcript`, run.propose.quorumId, run.propose.sessionId);
-        return;
-      }
+    const bad = firstBadAck(this.ctx, run.acks, run.output.body.transcriptHash, run.output.bodyHash);
+    if (bad !== undefined) {
+      // Different transcripts (I7) or a bad ack: no certificate can form; keep both shares (step 7).
+      this.ctx.log('reshare-ack-mismatch', `ack from ${bad} does not match this device's transcript`, run.propose.quorumId, run.propose.sessionId);
+      return;
     }
     const p = run.propose;
     run.round = newRound(p.sessionId, p.quorumId, run.output.bodyHash, run.output.epoch, testSignatureMessage(run.output.bodyHash), this.coordinator(run), true);
@@ -473,8 +472,7 @@ export class ReshareSessions {
 
   private async finishCertificate(run: ReshareRun, sig: Uint8Array): Promise<void> {
     const out = run.output as NonNullable<ReshareRun['output']>;
-    const acks = [...run.acks].map(([deviceId, a]) => ({ deviceId, ...a }));
-    const { certificate } = assembleCertificate({ ...out.body, acks, testSignature: { signers: (run.round as FrostRound).signers, signature: bytesToHex(sig) } });
+    const certificate = certificateFromRound(out.body, run.acks, run.round as FrostRound, sig);
     const p = run.propose;
     await this.ctx.send('reshare/commit', p.quorumId, p.sessionId, p.epoch, this.participants(run), { certificate });
     await this.onCertificate(run, certificate);

@@ -63,6 +63,19 @@ export const ERROR_CODES = [
   'RELAY_FORBIDDEN',
   'RELAY_LIMIT',
   'RELAY_UNAVAILABLE',
+  // Backups (DESIGN §6): reading, checking and restoring a *.rampart-backup file.
+  'BACKUP_MALFORMED',
+  'BACKUP_TRUNCATED',
+  'BACKUP_VERSION_UNSUPPORTED',
+  'BACKUP_TAMPERED',
+  'BACKUP_SHARE_MISMATCH',
+  'BACKUP_OTHER_QUORUM',
+  'BACKUP_STALE',
+  'BACKUP_UNVERIFIED',
+  'BACKUP_WOULD_OVERWRITE',
+  'PASSPHRASE_WEAK',
+  // A device holding an older epoch's share joined a session (DESIGN §6); culprit = that device.
+  'SHARE_STALE',
 ] as const;
 
 /** A stable error code. */

@@ -140,9 +140,17 @@ export class Connection {
           return this.onGarbage(new RampartError('RELAY_FRAME_INVALID', 'already authenticated'), undefined);
         case 'send':
           return this.onSend(frame);
-        case 'ack':
-          if (this.ctx.store.ack(this.deviceId!, frame.msgId)) this.inflight.delete(frame.msgId);
-          return this.pump();
+        case 'ack': {
+          const msgId = frame.msgId;
+          void this.ctx.store.later(() => this.ctx.store.ack(this.deviceId!, msgId)).then(
+            (acked) => {
+              if (acked) this.inflight.delete(msgId);
+              this.pump();
+            },
+            (e: unknown) => this.ctx.log.log('error', 'ack failed', { error: e instanceof Error ? e.message : String(e) }),
+          );
+          return;
+        }
         case 'publish-certificate': {
           const quorumId = publishCertificate(this.ctx.store, frame.certificate, this.deviceId!, this.ctx.now(), this.ctx.limits.maxCertificatesPerQuorum);
           return this.send({ type: 'certificate', ref: frame.ref, quorumId, certificate: certificateFor(this.ctx.store, quorumId, this.deviceId!) });
@@ -162,18 +170,23 @@ export class Connection {
     verifyEnvelope(env, this.identityKey);
     const text = encodeEnvelope(env);
     const { store, limits, now } = this.ctx;
-    const r = store.putEnvelope(
-      { envKey: [env.from, env.sessionId, env.kind, env.seq, env.sig].join('|'), sender: env.from, recipients: env.to, text, bytes: Buffer.byteLength(text) },
-      now(),
-      limits.ttlMs,
-      { maxMessages: limits.mailboxMaxMessages, maxBytes: limits.mailboxMaxBytes },
+    const entry = { envKey: [env.from, env.sessionId, env.kind, env.seq, env.sig].join('|'), sender: env.from, recipients: env.to, text, bytes: Buffer.byteLength(text) };
+    const quota = { maxMessages: limits.mailboxMaxMessages, maxBytes: limits.mailboxMaxBytes };
+    // Group commit (store.later): "accepted" leaves only once the envelope is durably stored.
+    void store.later(() => store.putEnvelope(entry, now(), limits.ttlMs, quota)).then(
+      (r) => {
+        if (r.status === 'over-quota') return this.error('RELAY_LIMIT', `mailbox of ${r.recipient} is full`, frame.ref);
+        this.send({ type: 'accepted', ref: frame.ref, msgId: r.msgId });
+        if (r.status === 'stored') {
+          this.ctx.log.log('debug', 'stored', { from: env.from, kind: env.kind, msgId: r.msgId, recipients: env.to.length });
+          for (const to of env.to) this.ctx.connectionOf(to)?.pump();
+        }
+      },
+      (e: unknown) => {
+        this.ctx.log.log('error', 'store failed', { error: e instanceof Error ? e.message : String(e) });
+        this.error('INTERNAL', 'the relay could not store the envelope', frame.ref);
+      },
     );
-    if (r.status === 'over-quota') throw new RampartError('RELAY_LIMIT', `mailbox of ${r.recipient} is full`);
-    this.send({ type: 'accepted', ref: frame.ref, msgId: r.msgId });
-    if (r.status === 'stored') {
-      this.ctx.log.log('debug', 'stored', { from: env.from, kind: env.kind, msgId: r.msgId, recipients: env.to.length });
-      for (const to of env.to) this.ctx.connectionOf(to)?.pump();
-    }
   }
 
   private error(code: RampartError['code'], message: string, ref?: string): void {

@@ -2,10 +2,15 @@
  * The relay's durable state (DESIGN §8) in SQLite (better-sqlite3): the
  * mailbox of undelivered envelopes, one row per recipient until that
  * recipient acks it or its TTL passes, and every valid certificate it was given.
- * Every write is one transaction with synchronous=FULL: what was accepted survives a restart.
+ * Writes that answer a device (store an envelope, take an ack) go through a
+ * group commit (`later`): every such write queued during one event-loop turn
+ * runs in ONE transaction with synchronous=FULL, and the device hears
+ * "accepted" only after that commit — what was accepted survives a restart,
+ * at one fsync per batch instead of one per message.
  */
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { cacheStatements } from '../main/sqlite/statement-cache.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -86,7 +91,7 @@ export class RelayStore {
 
   /** Opens (creating if needed) the database at `path`. */
   constructor(path: string) {
-    this.db = new Database(path);
+    this.db = cacheStatements(new Database(path));
     if (path !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
@@ -94,6 +99,56 @@ export class RelayStore {
     const row = this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'relayId'").get();
     this.relayId = row?.value ?? randomBytes(16).toString('hex');
     if (row === undefined) this.db.prepare("INSERT INTO meta (key, value) VALUES ('relayId', ?)").run(this.relayId);
+  }
+
+  private queued: { run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private flushScheduled = false;
+
+  /**
+   * Runs `fn` in the next group commit and resolves with its result once that
+   * commit is durable. `fn` throwing rejects only its own promise (its writes
+   * roll back to a savepoint); a failing commit rejects the whole batch.
+   */
+  later<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queued.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits every queued write in one transaction, then settles their promises in order. */
+  flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queued;
+    this.queued = [];
+    if (batch.length === 0) return;
+    if (!this.db.open) {
+      for (const op of batch) op.reject(new Error('relay store closed'));
+      return;
+    }
+    const results: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const op of batch) {
+          try {
+            results.push({ ok: true, value: this.db.transaction(op.run)() });
+          } catch (e) {
+            results.push({ ok: false, value: e });
+          }
+        }
+      })();
+    } catch (e) {
+      for (const op of batch) op.reject(e);
+      return;
+    }
+    batch.forEach((op, i) => {
+      const r = results[i]!;
+      if (r.ok) op.resolve(r.value);
+      else op.reject(r.value);
+    });
   }
 
   /** Stores an envelope once, with one mailbox row per recipient, unless a recipient is over quota. */
@@ -186,6 +241,7 @@ export class RelayStore {
 
   /** Closes the database. */
   close(): void {
+    this.flush();
     if (this.db.open) this.db.close();
   }
 }

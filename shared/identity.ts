@@ -2,12 +2,14 @@
  * Device identity (DESIGN §3): an Ed25519 signing key and an X25519 HPKE key.
  * `deviceId` = first 16 bytes of SHA-256(identity public key), hex.
  * Every device signature is domain-separated: Ed25519 over
- * utf8(domain) || 0x00 || message, with a tag from `DOMAIN` (shared/hash.ts).
+ * utf8(domain) || 0x00 || message, with a tag from `DOMAIN` (shared/hash.ts),
+ * through the host's Ed25519 backend (shared/ed25519-backend.ts).
  */
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { x25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { bytesToHex, concatBytes, tryHexToBytes, utf8ToBytes } from './bytes.js';
+import { ed25519Backend } from './ed25519-backend.js';
 import { RampartError } from './errors.js';
 import type { Domain } from './hash.js';
 import { SecretState } from './redact.js';
@@ -77,7 +79,7 @@ export function deviceKeysFromBytes(signingKey: Uint8Array, hpkeKey: Uint8Array)
 
 /** The Ed25519 identity public key (hex) of a signing key. */
 export function identityKeyOf(signingKey: SecretKey): string {
-  return bytesToHex(ed25519.getPublicKey(signingKey.expose()));
+  return bytesToHex(ed25519Backend().publicKey(signingKey.expose()));
 }
 
 /** The public keys of a device, as hex. */
@@ -107,7 +109,7 @@ function domainMessage(domain: Domain, message: Uint8Array): Uint8Array {
 
 /** Ed25519 signature (hex) over utf8(domain) || 0x00 || message. */
 export function signDomain(domain: Domain, message: Uint8Array, signingKey: SecretKey): string {
-  return bytesToHex(ed25519.sign(domainMessage(domain, message), signingKey.expose()));
+  return bytesToHex(ed25519Backend().sign(domainMessage(domain, message), signingKey.expose()));
 }
 
 /**
@@ -118,9 +120,5 @@ export function verifyDomain(domain: Domain, message: Uint8Array, sigHex: string
   const sig = typeof sigHex === 'string' ? tryHexToBytes(sigHex) : undefined;
   const key = typeof identityKeyHex === 'string' ? tryHexToBytes(identityKeyHex) : undefined;
   if (sig === undefined || sig.length !== 64 || key === undefined || key.length !== 32) return false;
-  try {
-    return ed25519.verify(sig, domainMessage(domain, message), key, { zip215: false });
-  } catch {
-    return false;
-  }
+  return ed25519Backend().verify(sig, domainMessage(domain, message), key);
 }

@@ -13,6 +13,7 @@ import { deviceFingerprint } from '../../shared/fingerprint.js';
 import { devicePublicKeys } from '../../shared/identity.js';
 import { getSuite } from '../../shared/suites.js';
 import { messageHash, verifyEnvelope, type Envelope } from '../../shared/wire/envelope.js';
+import { installNodeEd25519 } from '../crypto/node-ed25519.js';
 import type { DeviceComponents } from './components.js';
 import { SessionContext } from './context.js';
 import { RequestInbox } from './requests.js';
@@ -49,6 +50,7 @@ export class DeviceService implements DeviceApi {
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly c: DeviceComponents) {
+    installNodeEd25519(); // DESIGN §3 device signatures through OpenSSL: same results as noble, ~15× faster to verify
     this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, c.random ?? randomBytes, (e, p) => this.emit(e, p));
     this.deviceId = this.ctx.deviceId;
     this.inbox = new RequestInbox((added, removedId) => {

@@ -23,6 +23,7 @@ export const DOMAIN = {
   message: 'rampart/v1/message',
   relayAuth: 'rampart/v1/relay-auth',
   keystore: 'rampart/v1/keystore',
+  backup: 'rampart/v1/backup',
 } as const;
 
 /** A domain tag from `DOMAIN`. */

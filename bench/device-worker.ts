@@ -8,6 +8,7 @@
  * process), or forked as a child process (`fork('bench/device-worker.ts')`),
  * one device per process, driven by the IPC requests of `WorkerRequest`.
  */
+import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { CommandParams, CommandResult, EventPayload } from '../shared/api.js';
@@ -17,6 +18,13 @@ import { initHome } from '../main/device/home.js';
 
 /** Wall clock in ms with sub-ms resolution, comparable across processes of this machine. */
 export const wallNow = (): number => performance.timeOrigin + performance.now();
+
+/** `RAMPART_BENCH_TRACE=FILE`: every device appends "wallNow device event kind from" lines to FILE (bench/trace.ts reads them). */
+const TRACE = process.env.RAMPART_BENCH_TRACE;
+function trace(deviceId: string, what: string, env?: Envelope): void {
+  if (TRACE === undefined) return;
+  appendFileSync(TRACE, `${wallNow().toFixed(2)} ${deviceId.slice(0, 6)} ${what}${env === undefined ? '' : ` ${env.kind} ${env.from.slice(0, 6)}→${env.to.length}`}\n`);
+}
 
 /** How a device is created. */
 export interface DeviceInit {
@@ -71,6 +79,7 @@ export class BenchDevice {
     const send = relay.send.bind(relay);
     relay.send = (env, opts) => {
       if (this.counting) this.sentEnvs.push(env);
+      trace(deviceId, 'send', env);
       return send(env, opts);
     };
     // Count what arrives: the relay client hands over the canonical text it received.
@@ -80,7 +89,12 @@ export class BenchDevice {
         this.received++;
         this.receivedBytes += Buffer.byteLength(raw);
       }
-      return service.receive(env);
+      trace(deviceId, 'recv', env);
+      const done = service.receive(env);
+      return TRACE === undefined ? done : Promise.resolve(done).finally(() => trace(deviceId, 'done', env));
+    });
+    service.on((event, payload) => {
+      if (event === 'logAppended') trace(deviceId, `log ${(payload as EventPayload<'logAppended'>).type}`);
     });
     service.on((event, payload) => {
       if (event !== 'logAppended') return;

@@ -12,7 +12,7 @@
  * test/crypto checks the two backends agree, including on those edge cases.
  * Key objects are cached: a quorum checks the same few identity keys over and over.
  */
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { nobleEd25519, useEd25519Backend, type Ed25519Backend } from '../../shared/ed25519-backend.js';
 
@@ -51,12 +51,31 @@ function canonicalR(r: Uint8Array): boolean {
   return !(signBit && (y === 1n || y === P - 1n));
 }
 
-/** Private keys are not cached (a seed never lingers in a map); building one costs microseconds. */
-function privateKeyObject(seed: Uint8Array): KeyObject {
+/**
+ * Private key objects, keyed by the seed's own buffer (a SecretKey hands out the same array every
+ * time): OpenSSL 3 takes milliseconds to decode a PKCS#8 key, far more than the signature. A
+ * WeakMap holds nothing alive: when the SecretKey goes, so does its entry. A wiped seed (all
+ * zero) is never looked up by a live key, and `sign` rebuilds if the seed bytes changed.
+ */
+const privateKeys = new WeakMap<Uint8Array, { key: KeyObject; publicKey: Uint8Array; check: string }>();
+
+function fingerprintOf(seed: Uint8Array): string {
+  // Detects a seed array rewritten in place (wipe, reuse); not a secret-bearing value on its own.
+  return createHash('sha256').update(seed).digest('hex');
+}
+
+function privateEntry(seed: Uint8Array): { key: KeyObject; publicKey: Uint8Array } {
   if (seed.length !== 32) throw new Error('Ed25519 seed must be 32 bytes');
+  const check = fingerprintOf(seed);
+  const hit = privateKeys.get(seed);
+  if (hit !== undefined && hit.check === check) return hit;
   const der = Buffer.concat([PKCS8_PREFIX, seed]);
   try {
-    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+    const entry = { key, publicKey: new Uint8Array(spki.subarray(SPKI_PREFIX.length)), check };
+    privateKeys.set(seed, entry);
+    return entry;
   } finally {
     der.fill(0);
   }
@@ -66,11 +85,10 @@ function privateKeyObject(seed: Uint8Array): KeyObject {
 export const nodeEd25519: Ed25519Backend = {
   name: 'node',
   publicKey(seed) {
-    const spki = createPublicKey(privateKeyObject(seed)).export({ format: 'der', type: 'spki' });
-    return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+    return Uint8Array.from(privateEntry(seed).publicKey);
   },
   sign(message, seed) {
-    return new Uint8Array(nodeSign(null, message, privateKeyObject(seed)));
+    return new Uint8Array(nodeSign(null, message, privateEntry(seed).key));
   },
   verify(signature, message, publicKey) {
     if (signature.length !== 64 || publicKey.length !== 32) return false;

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../shared/bytes.js';
 import type { EpochPublic } from '../../shared/epoch.js';
 import { RampartError } from '../../shared/errors.js';
+import { lazyVerifyingShares } from '../../shared/math/verifying-shares.js';
 import { redactSecret } from '../../shared/redact.js';
+import { getSuite } from '../../shared/suites.js';
 import { epochSchema, hashSchema, hexRange, id16Schema, identifierSchema, deviceIdSchema, suiteSchema } from '../../shared/wire/primitives.js';
 
 const epochJsonSchema = z.strictObject({
@@ -18,7 +20,6 @@ const epochJsonSchema = z.strictObject({
   threshold: z.number().int().min(2),
   roster: z.array(z.strictObject({ deviceId: deviceIdSchema, identifier: identifierSchema })),
   commitments: z.array(hexRange(32, 33)),
-  verifyingShares: z.record(identifierSchema, hexRange(32, 33)),
   certificateHash: hashSchema,
 });
 /** An EpochPublic as JSON (bytes as hex). */
@@ -33,7 +34,7 @@ export function epochToJson(e: EpochPublic): EpochJson {
     threshold: e.threshold,
     roster: e.roster.map((m) => ({ deviceId: m.deviceId, identifier: m.identifier })),
     commitments: e.frostPublic.commitments.map((c) => bytesToHex(c)),
-    verifyingShares: Object.fromEntries(Object.entries(e.frostPublic.verifyingShares).map(([k, v]) => [k, bytesToHex(v)])),
+    // Verifying shares are not stored: they follow from the commitments (computed on first use).
     certificateHash: e.certificateHash,
   };
 }
@@ -43,10 +44,11 @@ export function epochFromJson(data: unknown): EpochPublic {
   const r = epochJsonSchema.safeParse(data);
   if (!r.success) throw new RampartError('ENCODING_INVALID', 'stored epoch state is malformed');
   const j = r.data;
+  const commitments = j.commitments.map((c) => hexToBytes(c));
   const frostPublic = {
     signers: { min: j.threshold, max: j.roster.length },
-    commitments: j.commitments.map((c) => hexToBytes(c)),
-    verifyingShares: Object.fromEntries(Object.entries(j.verifyingShares).map(([k, v]) => [k, hexToBytes(v)])),
+    commitments,
+    verifyingShares: lazyVerifyingShares(getSuite(j.suite), commitments, j.roster.map((m) => m.identifier)),
   } as FrostPublic;
   return { suite: j.suite, quorumId: j.quorumId, epoch: j.epoch, threshold: j.threshold, roster: j.roster, frostPublic, certificateHash: j.certificateHash };
 }

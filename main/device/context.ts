@@ -55,7 +55,8 @@ export class SessionContext {
   /** Signs and sends one envelope. */
   async send<K extends MessageKind>(kind: K, quorumId: string, sessionId: string, epoch: number, to: string[], body: BodyOf<K>): Promise<Envelope<K>> {
     const recipients = [...new Set(to.filter((d) => d !== this.deviceId))];
-    const unsigned = { v: 1 as const, kind, quorumId, sessionId, epoch, from: this.deviceId, to: recipients, seq: this.seq++, body };
+    // A message only to itself (an ack or approval when this device coordinates) is signed, returned, never sent.
+    const unsigned = { v: 1 as const, kind, quorumId, sessionId, epoch, from: this.deviceId, to: recipients.length > 0 ? recipients : [this.deviceId], seq: this.seq++, body };
     const env = signEnvelope(unsigned as never, this.identity.signingKey) as Envelope<K>;
     if (recipients.length > 0) await this.transport.send(env as Envelope);
     return env;

@@ -69,10 +69,16 @@ export function resolvePlan(old: EpochPublic, plan: ResharePlan): ResolvedPlan {
     suite.Fn,
     dealers.map((d) => d.x),
   );
+  const shares = old.frostPublic.verifyingShares;
   const resolved: ResolvedDealer[] = dealers.map((d, i) => {
-    const yHex = old.frostPublic.verifyingShares[d.identifier];
-    if (yHex === undefined) invalid('stored epoch has no verifying share for dealer', d.deviceId);
-    return { ...d, lambda: lambdas[i] as bigint, Y: suite.decodeCurvePoint(yHex) };
+    if (!(d.identifier in shares)) invalid('stored epoch has no verifying share for dealer', d.deviceId);
+    // Y_i is read (and, for a derived record, computed) only where a check needs it: a dealer's
+    // own share, or the per-dealer fallback that names a culprit (verify.ts) — not on the batched path.
+    let Y: GroupElement | undefined;
+    return Object.defineProperty({ ...d, lambda: lambdas[i] as bigint } as ResolvedDealer, 'Y', {
+      enumerable: true,
+      get: (): GroupElement => (Y ??= suite.decodeCurvePoint(shares[d.identifier] as Uint8Array)),
+    });
   });
   const groupKeyBytes = old.frostPublic.commitments[0];
   if (groupKeyBytes === undefined) invalid('stored epoch has no group key');

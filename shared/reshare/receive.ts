@@ -10,7 +10,7 @@ import type { FrostPublic, FrostSecret } from '@noble/curves/abstract/frost.js';
 import { bytesToHex } from '../bytes.js';
 import type { EpochPublic } from '../epoch.js';
 import { RampartError } from '../errors.js';
-import { evalPointPoly } from '../math/polynomial.js';
+import { lazyVerifyingShares } from '../math/verifying-shares.js';
 import { redactSecret } from '../redact.js';
 import type { GroupElement } from '../suites.js';
 import { resolvePlan, type ResolvedPlan } from './plan.js';
@@ -170,8 +170,8 @@ export function receiveReshare(
     let sPrime = suite.Fn.ZERO;
     for (const d of decoded) sPrime = suite.Fn.add(sPrime, d.share);
     const commitments = summed.map((c) => c.toBytes());
-    const verifyingShares: Record<string, Uint8Array> = {};
-    for (const m of r.newMembers) verifyingShares[m.identifier] = evalPointPoly(suite, summed, m.x).toBytes();
+    // Y'_j for every new member, computed when first read (shared/math/verifying-shares.ts).
+    const verifyingShares = lazyVerifyingShares(suite, commitments, r.newMembers.map((m) => m.identifier), summed);
     const pub: FrostPublic = {
       signers: { min: plan.newThreshold, max: plan.newRoster.length },
       commitments,

@@ -4,11 +4,11 @@
  * info = utf8(DOMAIN.hpkeShare); AAD = canonical JSON of the envelope header
  * plus the recipient's deviceId, so a ciphertext opens only for that recipient,
  * in that quorum, session, epoch and message kind, from that sender.
- * Uses only WebCrypto (globalThis.crypto) and pure JS: works in Node and browsers.
+ * The KEM is @hpke/core's DhkemX25519HkdfSha256, which uses WebCrypto's native X25519
+ * (Node ≥ 20, current browsers); AEAD and KDF are pure JS or WebCrypto: works in Node and browsers.
  */
-import { CipherSuite, HkdfSha256 } from '@hpke/core';
+import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
-import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
 import { bytesToHex, tryHexToBytes, utf8ToBytes } from '../bytes.js';
 import { RampartError } from '../errors.js';
 import { DOMAIN } from '../hash.js';

@@ -5,7 +5,7 @@
  * the same rounds over a different message. Nonces live only in memory:
  * after a crash a signer commits again, it never reuses a nonce.
  */
-import type { NonceCommitments } from '@noble/curves/abstract/frost.js';
+import type { FrostSecret, NonceCommitments } from '@noble/curves/abstract/frost.js';
 import { bytesToHex, hexToBytes } from '../../../shared/bytes.js';
 import type { EpochPublic } from '../../../shared/epoch.js';
 import { RampartError } from '../../../shared/errors.js';
@@ -33,16 +33,20 @@ export interface FrostRound {
   done: boolean;
   /** Sign with the PENDING share of `epoch` (certificate test signatures, before the epoch is active). */
   pendingShare: boolean;
+  /** Coordinator: collect commitments but do not start round 2 yet (a test signature waits for every ack). */
+  hold: boolean;
+  /** The share to sign with, when the session already holds it (a reshare's new share); else it is read from the keystore. */
+  share?: FrostSecret;
 }
 
 /** Starts a round record. */
-export function newRound(sessionId: string, quorumId: string, ref: string, epoch: EpochPublic, message: Uint8Array, coordinator: string, pendingShare = false): FrostRound {
-  return { sessionId, quorumId, ref, epoch, message, coordinator, commitments: new Map(), started: false, signers: [], list: [], shares: {}, done: false, pendingShare };
+export function newRound(sessionId: string, quorumId: string, ref: string, epoch: EpochPublic, message: Uint8Array, coordinator: string, pendingShare = false, hold = false): FrostRound {
+  return { sessionId, quorumId, ref, epoch, message, coordinator, commitments: new Map(), started: false, signers: [], list: [], shares: {}, done: false, pendingShare, hold };
 }
 
 /** Round 1 at this device: commit nonces and send the commitment to the coordinator (or keep it, if we coordinate). */
 export async function commitToRound(ctx: SessionContext, r: FrostRound): Promise<void> {
-  const share = await ctx.readShare(r.quorumId, r.epoch.epoch, r.pendingShare);
+  const share = r.share ?? (await ctx.readShare(r.quorumId, r.epoch.epoch, r.pendingShare));
   if (share === undefined) throw new RampartError('PLAN_INVALID', `this device holds no share for epoch ${r.epoch.epoch}`, ctx.deviceId);
   const { nonces, commitment } = signRound1(getSuite(r.epoch.suite), share, ctx.random);
   r.nonces = nonces;
@@ -58,12 +62,17 @@ export async function commitToRound(ctx: SessionContext, r: FrostRound): Promise
   });
 }
 
-/** Coordinator: records a commitment; once t are in, sends `sign/start` to the chosen signers. */
+/** Coordinator: records a commitment; once t are in (and the round is not on hold), starts round 2. */
 export async function onCommit(ctx: SessionContext, r: FrostRound, env: Envelope<'sign/commit'>): Promise<void> {
   const member = r.epoch.roster.find((m) => m.deviceId === env.from);
   if (member === undefined || member.identifier !== env.body.identifier) return;
   r.commitments.set(env.from, { identifier: env.body.identifier, hiding: hexToBytes(env.body.hiding), binding: hexToBytes(env.body.binding) } as NonceCommitments);
-  if (r.started || r.commitments.size < r.epoch.threshold) return;
+  await maybeStartSigning(ctx, r);
+}
+
+/** Coordinator: once t commitments are in and nothing holds the round, sends `sign/start` to the chosen signers. */
+export async function maybeStartSigning(ctx: SessionContext, r: FrostRound): Promise<void> {
+  if (r.started || r.hold || r.coordinator !== ctx.deviceId || r.commitments.size < r.epoch.threshold) return;
   r.started = true;
   // The coordinator signs if it committed; then the earliest others, t in all.
   const chosen = [...r.commitments.keys()].sort((a, b) => (a === ctx.deviceId ? -1 : b === ctx.deviceId ? 1 : 0)).slice(0, r.epoch.threshold);
@@ -75,7 +84,7 @@ export async function onCommit(ctx: SessionContext, r: FrostRound, env: Envelope
 }
 
 async function signOwnShare(ctx: SessionContext, r: FrostRound): Promise<void> {
-  const share = await ctx.readShare(r.quorumId, r.epoch.epoch, r.pendingShare);
+  const share = r.share ?? (await ctx.readShare(r.quorumId, r.epoch.epoch, r.pendingShare));
   if (share === undefined || r.nonces === undefined) throw new RampartError('PLAN_INVALID', 'no share or nonces for this signing round', ctx.deviceId);
   const sig = signRound2(getSuite(r.epoch.suite), share, r.epoch.frostPublic, r.nonces, r.list, r.message);
   r.shares[share.identifier] = sig;

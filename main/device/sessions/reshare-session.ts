@@ -34,7 +34,7 @@ import { epochToJson } from '../codec.js';
 import { secretNames, type SessionContext } from '../context.js';
 import type { RequestInbox } from '../requests.js';
 import { certificateFromRound, firstBadAck } from './certify.js';
-import { commitToRound, newRound, onRoundMessage, type FrostRound } from './frost-rounds.js';
+import { commitToRound, maybeStartSigning, newRound, onRoundMessage, type FrostRound } from './frost-rounds.js';
 
 const RESHARE_TTL_MS = 30 * 60_000;
 
@@ -63,6 +63,8 @@ interface ReshareRun {
   /** Expiry was reported (after the ack: both shares kept). */
   expired: boolean;
   round?: FrostRound;
+  /** Coordinator: test-signature commitments that arrived before this device had its own output. */
+  earlyCommits: Envelope<'sign/commit'>[];
   done: boolean;
   waiter?: { resolve(r: CommandResult<'reshare'>): void; reject(e: unknown): void };
 }
@@ -152,6 +154,7 @@ export class ReshareSessions {
       withdrawals: new Set(),
       withdrawn: false,
       expired: false,
+      earlyCommits: [],
       done: false,
     };
     this.runs.set(env.sessionId, run);
@@ -177,7 +180,8 @@ export class ReshareSessions {
     const approval = signApproval(run.ref, this.ctx.identity.signingKey);
     run.approvals.set(this.ctx.deviceId, approval);
     const p = run.propose;
-    await this.ctx.send('reshare/approve', p.quorumId, p.sessionId, p.epoch, this.participants(run), { proposalHash: run.ref, approval });
+    // Only the proposer counts approvals (it fixes D in reshare/start, which carries them to everyone).
+    await this.ctx.send('reshare/approve', p.quorumId, p.sessionId, p.epoch, [p.from], { proposalHash: run.ref, approval });
     await this.maybeStart(run);
   }
 
@@ -220,7 +224,12 @@ export class ReshareSessions {
       case 'sign/commit':
       case 'sign/start':
       case 'sign/share': {
-        // The certificate's test signature (DESIGN §4 step 6).
+        // The certificate's test signature (DESIGN §4 step 6). A device that withdrew never signs.
+        if (run.withdrawn) return;
+        if (run.round === undefined && env.kind === 'sign/commit') {
+          run.earlyCommits.push(env);
+          return;
+        }
         const sig = await onRoundMessage(this.ctx, run.round, env);
         if (sig !== undefined) await this.finishCertificate(run, sig);
         return;
@@ -385,15 +394,22 @@ export class ReshareSessions {
     this.ctx.state.setValue(this.lockKey(run), p.sessionId);
     const out = dealReshare(run.old, run.plan as ResharePlan, this.ctx.deviceId, share, this.ctx.random);
     const to = run.newRoster.map((m) => m.deviceId);
-    const header = { v: 1 as const, kind: 'reshare/deal' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: to.filter((d) => d !== this.ctx.deviceId) };
-    const sealed: Record<string, { enc: string; ct: string }> = {};
-    for (const d of header.to) {
-      const peer = this.ctx.peer(d);
-      if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a new member', d);
-      sealed[d] = await sealShare(peer.hpkeKey, d, header, out.subShares[d] as Uint8Array);
-    }
     const commitments = out.deal.commitments.map((c) => bytesToHex(c));
-    if (header.to.length > 0) await this.ctx.send('reshare/deal', p.quorumId, p.sessionId, p.epoch, header.to, { proposalHash: run.ref, startHash: (run.plan as ResharePlan).startHash, commitments, sealed });
+    const startHash = (run.plan as ResharePlan).startHash;
+    // One envelope per new member (§4 step 4): the commitments (which every member needs for H) and
+    // only that member's sealed sub-share. A broadcast of all n' ciphertexts made every device
+    // download n'× more than it can open.
+    await Promise.all(
+      to
+        .filter((d) => d !== this.ctx.deviceId)
+        .map(async (d) => {
+          const peer = this.ctx.peer(d);
+          if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a new member', d);
+          const header = { v: 1 as const, kind: 'reshare/deal' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: [d] };
+          const sealed = { [d]: await sealShare(peer.hpkeKey, d, header, out.subShares[d] as Uint8Array) };
+          await this.ctx.send('reshare/deal', p.quorumId, p.sessionId, p.epoch, [d], { proposalHash: run.ref, startHash, commitments, sealed });
+        }),
+    );
     this.ctx.log('reshare-dealt', `dealt to ${to.length} new members`, p.quorumId, p.sessionId);
     if (run.isNew) {
       run.deals.set(this.ctx.deviceId, { dealer: this.ctx.deviceId, commitments: out.deal.commitments, subShare: out.subShares[this.ctx.deviceId] as Uint8Array });
@@ -446,7 +462,15 @@ export class ReshareSessions {
     const signature = signDomain(DOMAIN.ack, ackMessage(run.output.bodyHash), this.ctx.identity.signingKey);
     run.acks.set(this.ctx.deviceId, { transcriptHash: result.transcriptHash, signature });
     this.ctx.log('reshare-share-pending', `epoch ${epoch.epoch} share stored as pending; acked ${result.transcriptHash.slice(0, 12)}…`, p.quorumId, p.sessionId);
-    await this.ctx.send('reshare/ack', p.quorumId, p.sessionId, p.epoch, plan.newRoster.map((m) => m.deviceId), { transcriptHash: result.transcriptHash, signature });
+    // Step 6: the ack goes to the coordinator, who checks every member's ack and puts them all in
+    // the certificate (which every member verifies). Round 1 of the test signature goes with it;
+    // the coordinator holds round 2 until every ack is in and valid.
+    const coordinator = this.coordinator(run);
+    run.round = newRound(p.sessionId, p.quorumId, run.output.bodyHash, epoch, testSignatureMessage(run.output.bodyHash), coordinator, true, coordinator === this.ctx.deviceId);
+    run.round.share = result.secret; // just stored as pending; no need to read it back
+    await this.ctx.send('reshare/ack', p.quorumId, p.sessionId, p.epoch, [coordinator], { transcriptHash: result.transcriptHash, signature });
+    await commitToRound(this.ctx, run.round);
+    for (const early of run.earlyCommits.splice(0)) await onRoundMessage(this.ctx, run.round, early);
     await this.maybeCertify(run);
   }
 
@@ -457,53 +481,67 @@ export class ReshareSessions {
     return checkRoster(getSuite(run.old.suite), run.newRoster)[0]?.deviceId as string;
   }
 
+  /** Coordinator: once every new member acked the same body, releases round 2 of the test signature. */
   private async maybeCertify(run: ReshareRun): Promise<void> {
-    if (run.output === undefined || run.round !== undefined || run.withdrawn || run.acks.size < run.newRoster.length) return;
+    const round = run.round;
+    if (run.output === undefined || round === undefined || !round.hold || run.withdrawn || run.acks.size < run.newRoster.length) return;
     const bad = firstBadAck(this.ctx, run.acks, run.output.body.transcriptHash, run.output.bodyHash);
     if (bad !== undefined) {
       // Different transcripts (I7) or a bad ack: no certificate can form; keep both shares (step 7).
       this.ctx.log('reshare-ack-mismatch', `ack from ${bad} does not match this device's transcript`, run.propose.quorumId, run.propose.sessionId);
       return;
     }
-    const p = run.propose;
-    run.round = newRound(p.sessionId, p.quorumId, run.output.bodyHash, run.output.epoch, testSignatureMessage(run.output.bodyHash), this.coordinator(run), true);
-    await commitToRound(this.ctx, run.round);
+    round.hold = false;
+    await maybeStartSigning(this.ctx, round);
   }
 
   private async finishCertificate(run: ReshareRun, sig: Uint8Array): Promise<void> {
     const out = run.output as NonNullable<ReshareRun['output']>;
+    // assembleCertificate verifies what it assembles (chain link, approvals, acks, test signature).
     const certificate = certificateFromRound(out.body, run.acks, run.round as FrostRound, sig);
     const p = run.propose;
     await this.ctx.send('reshare/commit', p.quorumId, p.sessionId, p.epoch, this.participants(run), { certificate });
-    await this.onCertificate(run, certificate);
+    await this.onCertificate(run, certificate, { certificate, hash: out.bodyHash });
   }
 
-  /** On a valid certificate for e+1: activate the new share, delete the epoch-e share (I2). */
-  private async onCertificate(run: ReshareRun, data: unknown): Promise<void> {
+  /**
+   * On a valid certificate for e+1: activate the new share, delete the epoch-e share (I2).
+   * `verified`: the certificate was assembled and checked by this device (the coordinator).
+   */
+  private async onCertificate(run: ReshareRun, data: unknown, verified?: { certificate: Certificate; hash: string }): Promise<void> {
     if (run.done) return;
-    const hash = verifyCertificate(data, run.oldCert);
-    const cert = parseCertificate(data);
+    const hash = verified?.hash ?? verifyCertificate(data, run.oldCert);
+    const cert = verified?.certificate ?? parseCertificate(data);
     const p = run.propose;
     const name = this.ctx.quorumName(p.quorumId);
+    const deletions: Promise<boolean>[] = [];
     if (run.isNew) {
       const out = run.output;
       if (out === undefined || hash !== out.bodyHash) throw new RampartError('CERT_INVALID', 'certificate is not the one this device acked');
+      // I2 order: the new share is durable as active before anything is deleted.
       await this.ctx.writeShare(p.quorumId, out.epoch.epoch, out.share);
-      for (const c of this.joinerChain.get(p.sessionId) ?? []) this.ctx.state.putCertificate(p.quorumId, c.epoch, certificateHash(c), c);
-      this.ctx.commitEpoch(name, { ...out.epoch, certificateHash: hash }, cert, hash);
-      await this.ctx.secrets.delete(secretNames.pending(p.quorumId, out.epoch.epoch));
+      this.ctx.state.atomically(() => {
+        for (const c of this.joinerChain.get(p.sessionId) ?? []) this.ctx.state.putCertificate(p.quorumId, c.epoch, certificateHash(c), c);
+        this.ctx.commitEpoch(name, { ...out.epoch, certificateHash: hash }, cert, hash);
+      });
+      deletions.push(this.ctx.secrets.delete(secretNames.pending(p.quorumId, out.epoch.epoch)));
     } else {
       // A removed member keeps the chain for audit; it holds no share of the new epoch.
-      this.ctx.state.putCertificate(p.quorumId, cert.epoch, hash, cert);
-      this.ctx.state.putQuorum(p.quorumId, name, cert.epoch, epochToJson({ ...run.old, epoch: cert.epoch, threshold: cert.threshold, roster: cert.roster.map((m) => ({ deviceId: m.deviceId, identifier: m.identifier })), certificateHash: hash }));
+      this.ctx.state.atomically(() => {
+        this.ctx.state.putCertificate(p.quorumId, cert.epoch, hash, cert);
+        this.ctx.state.putQuorum(p.quorumId, name, cert.epoch, epochToJson({ ...run.old, epoch: cert.epoch, threshold: cert.threshold, roster: cert.roster.map((m) => ({ deviceId: m.deviceId, identifier: m.identifier })), certificateHash: hash }));
+        this.ctx.state.setValue(`pending-epoch/${p.quorumId}`, 'null');
+      });
     }
-    if (run.isOld && (await this.ctx.secrets.delete(secretNames.share(p.quorumId, run.old.epoch)))) {
-      this.ctx.log('share-deleted', `epoch ${run.old.epoch} share deleted after the epoch ${cert.epoch} certificate`, p.quorumId, p.sessionId);
-    }
-    this.ctx.state.setValue(`pending-epoch/${p.quorumId}`, 'null');
+    // The pending copy and the epoch-e share go together (recovery deletes either if a crash intervenes).
+    const oldDeleted = run.isOld ? this.ctx.secrets.delete(secretNames.share(p.quorumId, run.old.epoch)) : Promise.resolve(false);
+    await Promise.all([...deletions, oldDeleted]);
     run.done = true;
     this.inbox.drop(run.ref);
-    this.ctx.log('reshare-committed', `epoch ${run.old.epoch} → ${cert.epoch}: ${cert.threshold}-of-${cert.roster.length}`, p.quorumId, p.sessionId);
+    this.ctx.state.atomically(() => {
+      if (run.isOld) this.ctx.log('share-deleted', `epoch ${run.old.epoch} share deleted after the epoch ${cert.epoch} certificate`, p.quorumId, p.sessionId);
+      this.ctx.log('reshare-committed', `epoch ${run.old.epoch} → ${cert.epoch}: ${cert.threshold}-of-${cert.roster.length}`, p.quorumId, p.sessionId);
+    });
     const suite = getSuite(cert.suite);
     run.waiter?.resolve({ quorumId: p.quorumId, epoch: cert.epoch, threshold: cert.threshold, groupPublicKey: bytesToHex(suite.externalGroupKey(hexToBytes(cert.groupKey))) });
   }
@@ -521,11 +559,14 @@ export class ReshareSessions {
       }
       if (run.expired) continue;
       run.expired = true;
-      const missing = run.newRoster.map((m) => m.deviceId).filter((d) => !run.acks.has(d));
       const p = run.propose;
-      this.ctx.log('reshare-expired', `expired after this device acked: keeping both shares; no ack from ${missing.join(', ') || 'nobody (test signature missing)'}; withdraw to give up`, p.quorumId, p.sessionId);
+      // Only the coordinator sees every ack; the others know their own and wait for its certificate.
+      const coordinating = this.coordinator(run) === this.ctx.deviceId;
+      const missing = coordinating ? run.newRoster.map((m) => m.deviceId).filter((d) => !run.acks.has(d)) : [];
+      const waitingFor = coordinating ? `no ack from ${missing.join(', ') || 'nobody (test signature missing)'}` : `no certificate from coordinator ${this.coordinator(run)}`;
+      this.ctx.log('reshare-expired', `expired after this device acked: keeping both shares; ${waitingFor}; withdraw to give up`, p.quorumId, p.sessionId);
       this.ctx.emit('sessionProgress', { sessionId: p.sessionId, quorumId: p.quorumId, kind: 'reshare', phase: 'expired', acked: [...run.acks.keys()], missing });
-      run.waiter?.reject(new RampartError('PLAN_INVALID', `reshare expired waiting for ${missing.length} ack(s); both shares are kept — withdraw session ${p.sessionId} to give up`));
+      run.waiter?.reject(new RampartError('PLAN_INVALID', `reshare expired (${waitingFor}); both shares are kept — withdraw session ${p.sessionId} to give up`));
       run.waiter = undefined;
     }
   }
@@ -550,6 +591,7 @@ export class ReshareSessions {
   private async onWithdraw(run: ReshareRun, from: string): Promise<void> {
     if (!run.newRoster.some((m) => m.deviceId === from)) return;
     run.withdrawals.add(from);
+    if (run.round !== undefined && !run.round.started) run.round.commitments.delete(from);
     const needed = run.newRoster.length - run.propose.body.newThreshold + 1;
     if (run.withdrawals.size >= needed) {
       await this.abort(run, `${run.withdrawals.size} new members withdrew: fewer than t' can sign, no certificate can form`, from);

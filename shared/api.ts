@@ -18,6 +18,24 @@ const keyHex = hexRange(32, 33);
 /** A quorum member as shown to holders. */
 export const memberViewSchema = z.strictObject({ deviceId: deviceIdSchema, name: z.string(), fingerprint: z.string() });
 
+/**
+ * A backup this device exported (DESIGN §6 "The device records each export"). `obsolete` is
+ * computed, never stored: the export's epoch is older than the quorum's current epoch, so its
+ * share can never sign again (I4) and the holder needs a fresh backup.
+ */
+export const backupViewSchema = z.strictObject({
+  quorumId: id16Schema,
+  epoch: epochSchema,
+  /** Where the file was written (absolute), or null when the caller took the text and saved it itself. */
+  path: z.string().max(4096).nullable(),
+  /** `backupFingerprint` of the file (shared/backup/format.ts). */
+  fingerprint: hashSchema,
+  certificateHash: hashSchema,
+  createdAt: timestampSchema,
+  obsolete: z.boolean(),
+});
+export type BackupView = z.infer<typeof backupViewSchema>;
+
 /** A quorum as `status` reports it (DESIGN §7). */
 export const quorumViewSchema = z.strictObject({
   quorumId: id16Schema,
@@ -29,6 +47,8 @@ export const quorumViewSchema = z.strictObject({
   groupPublicKey: keyHex,
   share: z.enum(['active', 'pending', 'none']),
   lastReshareAt: timestampSchema.nullable(),
+  /** This device's recorded exports of the quorum, oldest first. */
+  backups: z.array(backupViewSchema),
 });
 export type QuorumView = z.infer<typeof quorumViewSchema>;
 
@@ -43,6 +63,8 @@ export const statusSchema = z.strictObject({
     keystore: z.enum(['os', 'file']),
   }),
   quorums: z.array(quorumViewSchema),
+  /** Every recorded export, of any quorum, whose epoch is no longer current: replace them with fresh backups. */
+  obsoleteBackups: z.array(backupViewSchema),
 });
 export type Status = z.infer<typeof statusSchema>;
 
@@ -85,6 +107,31 @@ export const logEntrySchema = z.strictObject({
 });
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
+/** A log entry as `log` exports it: with its hash-chain links (state-store.ts `entryHash`). */
+export const logRecordSchema = logEntrySchema.extend({
+  /** SHA-256 over the previous hash and this entry's fields. */
+  hash: hashSchema,
+  /** The previous entry's hash; null for the first entry. */
+  prevHash: hashSchema.nullable(),
+});
+export type LogRecord = z.infer<typeof logRecordSchema>;
+
+/** `verifyLog`: the event log's hash chain and every stored certificate chain, recomputed. */
+export const logVerificationSchema = z.strictObject({
+  ok: z.boolean(),
+  /** Entries checked. */
+  entries: z.number().int().min(0),
+  /** The first entry whose hash does not match its fields and predecessor (edited, inserted or after a deleted entry). */
+  firstBroken: z.strictObject({ seq: z.number().int().min(0), type: z.string(), at: timestampSchema, reason: z.string() }).nullable(),
+  /** Per quorum: the stored certificate chain verifies from genesis and ends at the stored epoch. */
+  quorums: z.array(z.strictObject({ quorumId: id16Schema, epoch: epochSchema, certificates: z.number().int().min(0), ok: z.boolean(), error: z.string().nullable() })),
+});
+export type LogVerification = z.infer<typeof logVerificationSchema>;
+
+/** Where the backup file text comes from: the text itself (UI) or a path the device reads (CLI). */
+const backupSource = { text: z.string().max(160 * 1024 * 1024).optional(), path: z.string().min(1).max(4096).optional() };
+const passphraseSchema = z.string().min(1).max(1024);
+
 const empty = z.strictObject({});
 const quorumResult = z.strictObject({ quorumId: id16Schema, suite: suiteSchema, threshold: z.number().int(), epoch: epochSchema, groupPublicKey: keyHex });
 
@@ -113,7 +160,37 @@ export const commands = {
     params: z.strictObject({ quorumId: id16Schema, message: hexRange(0, 65536), description: displayText(0, 500, true).default('') }),
     result: z.strictObject({ signature: hexRange(64, 64), groupPublicKey: keyHex, epoch: epochSchema }),
   },
-  log: { params: z.strictObject({ since: z.number().int().min(0).optional() }), result: z.array(logEntrySchema) },
+  log: { params: z.strictObject({ since: z.number().int().min(0).optional() }), result: z.array(logRecordSchema) },
+  verifyLog: { params: empty, result: logVerificationSchema },
+  /** DESIGN §6: encrypt this device's current share, identity keys, epoch data and chain under a strong passphrase. */
+  exportBackup: {
+    params: z.strictObject({ quorumId: id16Schema, passphrase: passphraseSchema, path: z.string().min(1).max(4096).optional() }),
+    result: z.strictObject({
+      quorumId: id16Schema,
+      epoch: epochSchema,
+      path: z.string().nullable(),
+      fingerprint: hashSchema,
+      createdAt: timestampSchema,
+      /** The file's text, only when no `path` was given. */
+      text: z.string().optional(),
+    }),
+  },
+  /** DESIGN §6 import policy; BACKUP_STALE, BACKUP_UNVERIFIED, BACKUP_WOULD_OVERWRITE, … leave the device unchanged. */
+  importBackup: {
+    params: z
+      .strictObject({ ...backupSource, passphrase: passphraseSchema, acceptUnverified: z.boolean().default(false), quorumId: id16Schema.optional() })
+      .refine((p) => (p.text === undefined) !== (p.path === undefined), 'give exactly one of text and path'),
+    result: z.strictObject({
+      quorumId: id16Schema,
+      epoch: epochSchema,
+      deviceId: deviceIdSchema,
+      basis: z.enum(['current', 'backup-chain', 'unverified']),
+      /** The device took the backup's identity (a fresh home restored): a running daemon restarts under it. */
+      identityReplaced: z.boolean(),
+      message: z.string(),
+    }),
+  },
+  backups: { params: z.strictObject({ quorumId: id16Schema.optional() }), result: z.array(backupViewSchema) },
 } as const;
 
 /** A command name. */
@@ -142,6 +219,8 @@ export const events = {
   connectionChanged: z.strictObject({ connected: z.boolean() }),
   quorumUpdated: quorumViewSchema,
   logAppended: logEntrySchema,
+  /** After a committed reshare: these exports can never restore a signing share again; make a fresh backup. */
+  backupsObsolete: z.strictObject({ quorumId: id16Schema, epoch: epochSchema, backups: z.array(backupViewSchema), message: z.string() }),
 } as const;
 
 /** An event name. */

@@ -1,7 +1,9 @@
 /**
  * `rampart demo` (DESIGN §7): the whole story with an embedded relay and real
  * devices (each with its own home, file keystore and state), in one process.
- * Auto-approval is on — and allowed — only here; the demo says so.
+ * Auto-approval is on — and allowed — only here; the demo says so. It ends
+ * with the field failure backups exist to prevent (DESIGN §6): a backup made
+ * before a reshare, restored onto a wiped device, is blocked as stale.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,11 +12,15 @@ import { randomBytes } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { hexToBytes } from '../../shared/bytes.js';
 import { encodeCard } from '../../shared/card.js';
+import { isRampartError } from '../../shared/errors.js';
 import { devicePublicKeys } from '../../shared/identity.js';
 import { startRelay } from '../../relay/server.js';
-import { runDevice, type RunningDevice } from '../daemon.js';
+import { openOfflineDevice, runDevice, type RunningDevice } from '../daemon.js';
 import { initHome } from '../device/home.js';
-import { printJson } from './output.js';
+import { EXIT, printJson } from './output.js';
+
+/** The demo's backup passphrase: fixed so the run is reproducible (zxcvbn score 4). Demo only — choose your own. */
+export const DEMO_BACKUP_PASSPHRASE = 'demo only: violet harbor quantum 42 lantern';
 
 /** Runs the demo; prints readable lines, or one JSON object with `json`. */
 export async function runDemo(o: { json: boolean }): Promise<void> {
@@ -55,14 +61,44 @@ export async function runDemo(o: { json: boolean }): Promise<void> {
     say(`Refresh committed: epoch ${refreshed.epoch}, group key ${refreshed.groupPublicKey === q.groupPublicKey ? 'unchanged' : 'CHANGED'}; old shares deleted.`);
     signatures.push(await sign(carol, 'pay 2 BTC after the refresh'));
 
+    // Carol backs up her epoch-1 share (and is told when a reshare makes it obsolete).
+    const backupPath = join(root, 'carol-epoch-1.rampart-backup');
+    const notices: string[] = [];
+    carol.d.service.on((event, payload) => {
+      if (event === 'backupsObsolete') notices.push((payload as { message: string }).message);
+    });
+    const exported = await carol.d.service.exportBackup({ quorumId: q.quorumId, passphrase: DEMO_BACKUP_PASSPHRASE, path: backupPath });
+    say(`Carol exported an encrypted backup at epoch ${exported.epoch} (fingerprint ${exported.fingerprint.slice(0, 16)}…) with the demo's fixed passphrase "${DEMO_BACKUP_PASSPHRASE}" (demo only: choose your own).`);
+
     const dave = await make('dave');
     const restructured = await alice.d.service.reshare({ quorumId: q.quorumId, threshold: 3, add: [dave.card] });
     say(`Restructure committed: dave joined, ${restructured.threshold}-of-4 at epoch ${restructured.epoch}, group key ${restructured.groupPublicKey === q.groupPublicKey ? 'unchanged' : 'CHANGED'}.`);
     signatures.push(await sign(dave, 'pay 3 BTC with the new quorum'));
+    say('The same group key signed at epochs 0, 1 and 2; the plain verifier accepted every signature.');
+    for (const n of notices) say(`Carol's device: ${n}.`);
 
-    Object.assign(report, { refresh: refreshed, restructure: restructured, signatures });
+    // The field failure: carol's laptop is wiped and she restores the backup she made before the restructure.
+    const wipedHome = join(root, 'carol-wiped');
+    await initHome(wipedHome, { name: 'carol', relay: relay.url, keystore: 'file', passphrase: pass, scryptN: 1 << 12 });
+    const wiped = await openOfflineDevice(wipedHome, { passphrase: pass });
+    let outcome: { code: string; message: string; exitCode: number };
+    try {
+      const r = await wiped.service.importBackup({ path: backupPath, passphrase: DEMO_BACKUP_PASSPHRASE });
+      outcome = { code: 'RESTORED', message: r.message, exitCode: EXIT.ok };
+    } catch (e) {
+      if (!isRampartError(e)) throw e;
+      outcome = { code: e.code, message: e.message, exitCode: e.code === 'BACKUP_STALE' ? EXIT.backupStale : e.code === 'BACKUP_UNVERIFIED' ? EXIT.backupNeedsConfirmation : EXIT.error };
+    } finally {
+      wiped.close();
+    }
+    const staleBackup = { backup: { epoch: exported.epoch, fingerprint: exported.fingerprint }, obsoleteNotices: notices, import: outcome };
+    Object.assign(report, { refresh: refreshed, restructure: restructured, signatures, staleBackup });
     if (o.json) printJson(report);
-    else say('Done: the same group key signed at epochs 0, 1 and 2; the plain verifier accepted every signature.');
+    else {
+      say(`Carol's laptop is wiped; restoring her epoch-${exported.epoch} backup on a fresh device: ${outcome.code === 'BACKUP_STALE' ? 'BLOCKED' : 'NOT BLOCKED'} (${outcome.code}, exit code ${outcome.exitCode} from \`rampart backup import\`).`);
+      say(`  ${outcome.message}`);
+      say('Done: old shares cannot come back; carol needs a backup made at the current epoch.');
+    }
   } finally {
     for (const d of running) await d.stop();
     await relay.close();

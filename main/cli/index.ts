@@ -3,17 +3,20 @@
  * commands that talk to a running daemon through its local RPC. JSON output
  * and exit codes as specified; errors are one clear line on stderr.
  */
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandName, CommandParams, CommandResult, DeviceApi } from '../../shared/api.js';
 import { encodeCard } from '../../shared/card.js';
+import { isRampartError } from '../../shared/errors.js';
 import { devicePublicKeys } from '../../shared/identity.js';
-import { runDevice } from '../daemon.js';
+import { openOfflineDevice, runDevice } from '../daemon.js';
 import { initHome } from '../device/home.js';
 import { connectRpc } from '../rpc/client.js';
+import { readRpcInfo } from '../rpc/info.js';
 import { startRelay } from '../../relay/server.js';
 import { runDemo } from './demo.js';
 import { errorLine, EXIT, printJson } from './output.js';
-import { passphrase } from './passphrase.js';
+import { backupPassphrase, passphrase } from './passphrase.js';
 
 /** Runs one device API command against the daemon of `home`. */
 async function call<C extends CommandName>(home: string, command: C, params: CommandParams<C>): Promise<CommandResult<C>> {
@@ -23,6 +26,32 @@ async function call<C extends CommandName>(home: string, command: C, params: Com
     return await fn(params);
   } finally {
     client.close();
+  }
+}
+
+/** Whether process `pid` is alive (a stale rpc.json names a dead one). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs a command through the daemon of `home` when one runs, else on the home directly
+ * (`rampart backup`: a holder restoring a wiped device has no daemon running yet).
+ */
+async function callOrOffline<C extends CommandName>(home: string, command: C, params: CommandParams<C>): Promise<CommandResult<C>> {
+  const info = await readRpcInfo(home).catch(() => undefined);
+  if (info !== undefined && alive(info.pid)) return call(home, command, params);
+  const device = await openOfflineDevice(home, { passphrase: await passphraseIfFile(home) });
+  try {
+    const fn = (device.service as DeviceApi)[command] as (p: CommandParams<C>) => Promise<CommandResult<C>>;
+    return await fn.call(device.service, params);
+  } finally {
+    device.close();
   }
 }
 
@@ -140,7 +169,56 @@ export function program(): Command {
   ).action(async (o: { home: string; quorum: string; message: string; description: string }) =>
     printJson(await call(o.home, 'sign', { quorumId: o.quorum, message: o.message.toLowerCase(), description: o.description })),
   );
-  json(p.command('log').description("this device's event log").addOption(homeOption())).action(async (o: { home: string }) => printJson(await call(o.home, 'log', {})));
+  json(
+    p
+      .command('log')
+      .description("this device's event log, hash-chained (each entry with hash and prevHash)")
+      .addOption(homeOption())
+      .option('--verify', 'recompute the log hash chain and verify every stored certificate chain; exit 1 if broken'),
+  ).action(async (o: { home: string; verify?: boolean }) => {
+    if (o.verify !== true) return printJson(await call(o.home, 'log', {}));
+    const v = await call(o.home, 'verifyLog', {});
+    printJson(v);
+    if (!v.ok) {
+      const bad = v.quorums.find((q) => !q.ok);
+      throw new Error(`log verification failed: ${v.firstBroken !== null ? v.firstBroken.reason : `quorum ${bad?.quorumId ?? '?'}: ${bad?.error ?? 'certificate chain broken'}`}`);
+    }
+  });
+
+  const backup = p.command('backup').description('encrypted, epoch-bound backups of this device (DESIGN §6)');
+  backup
+    .command('export')
+    .description("encrypt this device's current share of a quorum to a file (passphrase: RAMPART_BACKUP_PASSPHRASE, RAMPART_PASSPHRASE or a prompt)")
+    .addOption(homeOption())
+    .requiredOption('--quorum <id>', 'quorum id')
+    .requiredOption('--out <file>', 'backup file to write (mode 0600), e.g. treasury.rampart-backup')
+    .option('--json', 'print JSON')
+    .action(async (o: { home: string; quorum: string; out: string; json?: boolean }) => {
+      const pass = await backupPassphrase(true);
+      const r = await callOrOffline(o.home, 'exportBackup', { quorumId: o.quorum, passphrase: pass, path: resolve(o.out) });
+      if (o.json) printJson(r);
+      else process.stdout.write(`backup of quorum ${r.quorumId} at epoch ${r.epoch} written to ${r.path ?? '?'}\nfingerprint ${r.fingerprint}\n`);
+    });
+  backup
+    .command('import')
+    .description('restore this device from a backup file; refused if stale (exit 3) or unverifiable without --accept-unverified (exit 4)')
+    .addOption(homeOption())
+    .requiredOption('--in <file>', 'backup file')
+    .option('--accept-unverified', 'restore although the current epoch cannot be established (offline): only if no reshare happened since')
+    .option('--json', 'print JSON')
+    .action(async (o: { home: string; in: string; acceptUnverified?: boolean; json?: boolean }) => {
+      const pass = await backupPassphrase(false);
+      const r = await callOrOffline(o.home, 'importBackup', { path: resolve(o.in), passphrase: pass, acceptUnverified: o.acceptUnverified === true });
+      if (o.json) printJson(r);
+      else process.stdout.write(`restored quorum ${r.quorumId} at epoch ${r.epoch} as device ${r.deviceId}: ${r.message}\n`);
+    });
+  json(
+    backup
+      .command('list')
+      .description("this device's recorded exports; obsolete ones are older than the quorum's current epoch")
+      .addOption(homeOption())
+      .option('--quorum <id>', 'only this quorum'),
+  ).action(async (o: { home: string; quorum?: string }) => printJson(await callOrOffline(o.home, 'backups', o.quorum === undefined ? {} : { quorumId: o.quorum })));
   p.command('demo')
     .description('the whole story with an embedded relay and devices (auto-approval, demo only)')
     .option('--json', 'print one JSON object')
@@ -167,6 +245,8 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     process.stderr.write(errorLine(e) + '\n');
+    if (isRampartError(e) && e.code === 'BACKUP_STALE') return EXIT.backupStale;
+    if (isRampartError(e) && e.code === 'BACKUP_UNVERIFIED') return EXIT.backupNeedsConfirmation;
     return EXIT.error;
   }
 }

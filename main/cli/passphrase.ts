@@ -18,6 +18,19 @@ function ask(question: string): Promise<string> {
   });
 }
 
+/**
+ * A backup passphrase (DESIGN §6): RAMPART_BACKUP_PASSPHRASE, else RAMPART_PASSPHRASE, else asked on
+ * the terminal (twice when `confirm`, for a new backup). Its strength is judged by the device.
+ */
+export async function backupPassphrase(confirm: boolean): Promise<string> {
+  const env = process.env.RAMPART_BACKUP_PASSPHRASE ?? process.env.RAMPART_PASSPHRASE;
+  if (env !== undefined && env !== '') return env;
+  if (!process.stdin.isTTY) throw new RampartError('PASSPHRASE_MISSING', 'set RAMPART_BACKUP_PASSPHRASE (or RAMPART_PASSPHRASE) or run on a terminal to type the backup passphrase');
+  const first = await ask('Backup passphrase: ');
+  if (confirm && (await ask('Backup passphrase again: ')) !== first) throw new RampartError('PASSPHRASE_WRONG', 'the two passphrases differ');
+  return first;
+}
+
 /** The passphrase: from the environment, else asked (twice when `confirm`); PASSPHRASE_MISSING without a terminal. */
 export async function passphrase(confirm: boolean): Promise<string> {
   const env = process.env.RAMPART_PASSPHRASE;

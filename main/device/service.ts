@@ -14,6 +14,7 @@ import { devicePublicKeys } from '../../shared/identity.js';
 import { getSuite } from '../../shared/suites.js';
 import { messageHash, verifyEnvelope, type Envelope } from '../../shared/wire/envelope.js';
 import { installNodeEd25519 } from '../crypto/node-ed25519.js';
+import { DeviceBackups, type BackupComponents } from './backups.js';
 import type { DeviceComponents } from './components.js';
 import { SessionContext } from './context.js';
 import { RequestInbox } from './requests.js';
@@ -45,11 +46,12 @@ export class DeviceService implements DeviceApi {
   private readonly dkg: DkgSessions;
   private readonly signing: SignSessions;
   private readonly resharing: ReshareSessions;
+  private readonly backupStore: DeviceBackups;
   private readonly listeners = new Set<Listener>();
   private readonly early = new Map<string, Envelope[]>();
   private ticker: NodeJS.Timeout | undefined;
 
-  constructor(private readonly c: DeviceComponents) {
+  constructor(private readonly c: DeviceComponents & BackupComponents) {
     installNodeEd25519(); // DESIGN §3 device signatures through OpenSSL: same results as noble, ~15× faster to verify
     this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, c.random ?? randomBytes, (e, p) => this.emit(e, p));
     this.deviceId = this.ctx.deviceId;
@@ -64,6 +66,7 @@ export class DeviceService implements DeviceApi {
     this.dkg = new DkgSessions(this.ctx, this.inbox);
     this.signing = new SignSessions(this.ctx, this.inbox);
     this.resharing = new ReshareSessions(this.ctx, this.inbox);
+    this.backupStore = new DeviceBackups(this.ctx, c);
     c.transport.setHandler((env) => this.receive(env));
   }
 
@@ -80,6 +83,13 @@ export class DeviceService implements DeviceApi {
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const l of this.listeners) l(event, payload);
+    // After the listeners, so they see a reshare's commit before the obsolete backups it causes.
+    if (event !== 'logAppended') return;
+    try {
+      this.backupStore.onLogAppended(payload as EventPayload<'logAppended'>);
+    } catch {
+      // Telling the holder about obsolete backups must never break the session that logged.
+    }
   }
 
   /** Handles one incoming envelope; never throws (a bad message must not stop the device). */
@@ -190,11 +200,13 @@ export class DeviceService implements DeviceApi {
         groupPublicKey: bytesToHex(getSuite(e.suite).externalGroupKey(e.frostPublic.commitments[0] as Uint8Array)),
         share: active !== undefined ? 'active' : pending !== undefined ? 'pending' : 'none',
         lastReshareAt: e.epoch === 0 ? null : (this.ctx.state.getQuorum(quorumId)?.updatedAt ?? null),
+        backups: this.backupStore.list(quorumId),
       });
     }
     return {
       device: { deviceId: this.deviceId, name: this.c.name, fingerprint: deviceFingerprint(me.identityKey), relay: this.c.relayUrl, connected: this.c.transport.connected, keystore: this.c.keystoreBackend },
       quorums,
+      obsoleteBackups: this.backupStore.list().filter((b) => b.obsolete),
     };
   }
 
@@ -233,7 +245,32 @@ export class DeviceService implements DeviceApi {
     return this.signing.propose(p.quorumId, p.message, p.description ?? '');
   }
 
+  /** The event log with each entry's hash-chain links (hash, prevHash). */
   async log(p: CommandParams<'log'>): Promise<CommandResult<'log'>> {
-    return this.ctx.state.readLog(p.since ?? 0).map(({ hash: _hash, ...rest }) => rest);
+    const since = p.since ?? 0;
+    const rows = this.ctx.state.readLog(Math.max(0, since - 1));
+    const out: CommandResult<'log'> = [];
+    let prev: string | null = null;
+    for (const r of rows) {
+      if (r.seq >= since) out.push({ ...r, prevHash: r.seq === 0 ? null : prev });
+      prev = r.hash;
+    }
+    return out;
+  }
+
+  async verifyLog(): Promise<CommandResult<'verifyLog'>> {
+    return this.backupStore.verifyLog();
+  }
+
+  exportBackup(p: CommandParams<'exportBackup'>): Promise<CommandResult<'exportBackup'>> {
+    return this.backupStore.export(p);
+  }
+
+  importBackup(p: CommandParams<'importBackup'>): Promise<CommandResult<'importBackup'>> {
+    return this.backupStore.import(p);
+  }
+
+  async backups(p: CommandParams<'backups'>): Promise<CommandResult<'backups'>> {
+    return this.backupStore.list(p.quorumId);
   }
 }

@@ -30,11 +30,27 @@ CREATE TABLE IF NOT EXISTS certificates (quorum_id TEXT NOT NULL, epoch INTEGER 
 CREATE TABLE IF NOT EXISTS sessions (session_id TEXT PRIMARY KEY, quorum_id TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, state_json TEXT NOT NULL, updated_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (digest TEXT PRIMARY KEY, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, quorum_id TEXT, session_id TEXT, detail TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS backup_exports (id INTEGER PRIMARY KEY AUTOINCREMENT, quorum_id TEXT NOT NULL, epoch INTEGER NOT NULL, certificate_hash TEXT NOT NULL, fingerprint TEXT NOT NULL, path TEXT, created_at INTEGER NOT NULL, obsolete_announced_at INTEGER);
+CREATE INDEX IF NOT EXISTS backup_exports_quorum ON backup_exports (quorum_id, epoch);
 `;
 
 function entryHash(prev: string, e: Omit<LogRow, 'hash'>): string {
   const fields = JSON.stringify([prev, e.seq, e.at, e.type, e.quorumId, e.sessionId, e.detail]);
   return bytesToHex(sha256(utf8ToBytes(fields)));
+}
+
+/** One recorded backup export (DESIGN §6): public facts about the file, never its contents. */
+export interface BackupExportRow {
+  id: number;
+  quorumId: string;
+  epoch: number;
+  certificateHash: string;
+  fingerprint: string;
+  /** Absolute path written, or null when the caller saved the text itself. */
+  path: string | null;
+  createdAt: number;
+  /** When the holder was told it became obsolete (a `backups-obsolete` entry), if yet. */
+  obsoleteAnnouncedAt: number | null;
 }
 
 /** A session's stored bookkeeping (its `state` is the session machine's own JSON). */
@@ -161,6 +177,60 @@ export class StateStore {
     return (this.db.prepare('SELECT * FROM log WHERE seq >= ? ORDER BY seq').all(since) as { seq: number; at: number; type: string; quorum_id: string | null; session_id: string | null; detail: string; hash: string }[]).map(
       (r) => ({ seq: r.seq, at: r.at, type: r.type, quorumId: r.quorum_id, sessionId: r.session_id, detail: r.detail, hash: r.hash }),
     );
+  }
+
+  /** Log entries of one quorum with one of `types`, newest first. */
+  readLogOf(quorumId: string, types: readonly string[]): LogRow[] {
+    const rows = this.db.prepare(`SELECT * FROM log WHERE quorum_id = ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq DESC`).all(quorumId, ...types) as {
+      seq: number;
+      at: number;
+      type: string;
+      quorum_id: string | null;
+      session_id: string | null;
+      detail: string;
+      hash: string;
+    }[];
+    return rows.map((r) => ({ seq: r.seq, at: r.at, type: r.type, quorumId: r.quorum_id, sessionId: r.session_id, detail: r.detail, hash: r.hash }));
+  }
+
+  /** Records a backup export; returns its row. */
+  recordBackupExport(e: Omit<BackupExportRow, 'id' | 'obsoleteAnnouncedAt'>): BackupExportRow {
+    const r = this.db
+      .prepare('INSERT INTO backup_exports (quorum_id, epoch, certificate_hash, fingerprint, path, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(e.quorumId, e.epoch, e.certificateHash, e.fingerprint, e.path, e.createdAt);
+    return { ...e, id: Number(r.lastInsertRowid), obsoleteAnnouncedAt: null };
+  }
+
+  /** Recorded backup exports (of one quorum, or all), oldest first. */
+  listBackupExports(quorumId?: string): BackupExportRow[] {
+    const rows = this.db.prepare('SELECT * FROM backup_exports WHERE (? IS NULL OR quorum_id = ?) ORDER BY id').all(quorumId ?? null, quorumId ?? null) as {
+      id: number;
+      quorum_id: string;
+      epoch: number;
+      certificate_hash: string;
+      fingerprint: string;
+      path: string | null;
+      created_at: number;
+      obsolete_announced_at: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      quorumId: r.quorum_id,
+      epoch: r.epoch,
+      certificateHash: r.certificate_hash,
+      fingerprint: r.fingerprint,
+      path: r.path,
+      createdAt: r.created_at,
+      obsoleteAnnouncedAt: r.obsolete_announced_at,
+    }));
+  }
+
+  /** Marks exports as announced obsolete (so each is announced once). */
+  markBackupsAnnounced(ids: readonly number[], at: number): void {
+    const stmt = this.db.prepare('UPDATE backup_exports SET obsolete_announced_at = ? WHERE id = ?');
+    this.atomically(() => {
+      for (const id of ids) stmt.run(at, id);
+    });
   }
 
   /** Verifies the log's hash chain; returns the first broken seq, or undefined if intact. */

@@ -134,6 +134,20 @@ describe('backups on the device (DESIGN §6)', () => {
     expect((await restored.svc.status()).quorums[0]).toMatchObject({ quorumId: q.quorumId, epoch: 0, share: 'active' });
     expect(restored.secrets.names()).toEqual([`quorum/${q.quorumId}/epoch/0/share`]);
     expect((await restored.svc.verifyLog()).ok).toBe(true);
+
+    // The first session it joins refuses it at once, naming the device and both epochs (stale-share diagnosis).
+    const stale = await expectCode(() => restored.svc.sign({ quorumId: q.quorumId, message: '00', description: 'from a stale share' }), 'SHARE_STALE');
+    expect(stale.culprit).toBe(c.svc.deviceId);
+    expect(stale.message).toContain(`device carol (${c.svc.deviceId}) holds a share of epoch 0, but the quorum is at epoch 1`);
+    expect(stale.message).toMatch(/restore a backup made at epoch 1/);
+    // A signing session of the current epoch goes on without it: carol refuses (and her log says why), alice and bob sign.
+    await signs(a, b, q.quorumId, q.groupPublicKey, 1);
+    await until('carol logged her stale share', async () => (await restored.svc.log({})).find((e) => e.type === 'share-stale' && e.detail.includes('holds a share of epoch 0, but the quorum is at epoch 1')));
+    // A reshare that keeps carol can never complete (she cannot ack): it ends at once, naming her, and epoch 1 still signs.
+    const reshare = await expectCode(() => a.svc.reshare({ quorumId: q.quorumId }), 'SHARE_STALE');
+    expect(reshare.culprit).toBe(c.svc.deviceId);
+    await until('bob dropped the impossible reshare', async () => (await b.svc.requests()).length === 0 || undefined);
+    await signs(a, b, q.quorumId, q.groupPublicKey, 1);
   });
 
   test('bad files and refused restores leave the device unchanged (state and keystore), each with its own code', async () => {

@@ -23,6 +23,7 @@ import { deviceFingerprint, rosterFingerprint, sessionCode } from '../../../shar
 import { DOMAIN } from '../../../shared/hash.js';
 import { checkRoster } from '../../../shared/identifiers.js';
 import { signDomain } from '../../../shared/identity.js';
+import { staleShareFromReason, staleShareMessage, staleShareReason, type StaleShare } from '../../../shared/stale-share.js';
 import { dealReshare } from '../../../shared/reshare/deal.js';
 import { receiveReshare } from '../../../shared/reshare/receive.js';
 import type { ReceivedDeal, ResharePlan } from '../../../shared/reshare/types.js';
@@ -37,6 +38,9 @@ import { certificateFromRound, firstBadAck } from './certify.js';
 import { commitToRound, maybeStartSigning, newRound, onRoundMessage, type FrostRound } from './frost-rounds.js';
 
 const RESHARE_TTL_MS = 30 * 60_000;
+
+/** The proposer of a run. */
+const p0 = (run: { propose: { from: string } }): string => run.propose.from;
 
 /** One reshare as this device sees it. */
 interface ReshareRun {
@@ -203,6 +207,13 @@ export class ReshareSessions {
         // A signed rejection is abort evidence when it makes the session impossible: any joining
         // device's, or enough old holders' that fewer than t could still approve (DESIGN §4 step 7).
         const who = this.ctx.peer(env.from)?.name ?? env.from;
+        const stale = staleShareFromReason(env.body.reason);
+        if (stale !== undefined) {
+          this.ctx.log('share-stale', stale, run.propose.quorumId, run.propose.sessionId);
+          // The proposer is behind, or a member of the new roster is (it can never ack): over now.
+          if (stale.includes(`(${p0(run)})`) || stale.startsWith(`device ${p0(run)} `)) return this.abort(run, stale, p0(run), 'SHARE_STALE');
+          if (run.newRoster.some((m) => m.deviceId === env.from)) return this.abort(run, stale, env.from, 'SHARE_STALE');
+        }
         this.ctx.log('reshare-rejection-received', `${who}: ${env.body.reason}`, run.propose.quorumId, run.propose.sessionId);
         if (!run.old.roster.some((m) => m.deviceId === env.from)) return this.abort(run, `joining device ${who} rejected: ${env.body.reason}`, env.from);
         run.rejections.add(env.from);
@@ -254,11 +265,24 @@ export class ReshareSessions {
     }
     const chain = this.ctx.chain(env.quorumId);
     const oldCert = chain[chain.length - 1] as Certificate;
-    if (env.epoch !== old.epoch || env.body.prevCertificateHash !== old.certificateHash) {
-      this.ctx.log('reshare-refused', `proposal for epoch ${env.epoch}; this device is at epoch ${old.epoch}`, env.quorumId, env.sessionId);
+    if (!old.roster.some((m) => m.deviceId === env.from) && env.epoch <= old.epoch) return;
+    if (env.epoch !== old.epoch) {
+      // DESIGN §6 stale-share diagnosis: whichever side is behind holds a share that can never deal.
+      const stale: StaleShare =
+        env.epoch < old.epoch
+          ? { deviceId: env.from, name: this.ctx.peer(env.from)?.name, deviceEpoch: env.epoch, quorumEpoch: old.epoch }
+          : { deviceId: this.ctx.deviceId, deviceEpoch: old.epoch, quorumEpoch: env.epoch };
+      this.ctx.log(stale.deviceId === this.ctx.deviceId ? 'share-stale' : 'reshare-refused', staleShareMessage(stale), env.quorumId, env.sessionId);
+      // Everyone the proposal names hears it, so no member waits for a session that cannot complete.
+      const to = [env.from, ...env.body.newMembers.map((m) => m.deviceId)];
+      await this.ctx.send('reshare/reject', env.quorumId, env.sessionId, env.epoch, to, { proposalHash: proposalHash(env), reason: staleShareReason(stale) });
       return;
     }
-    if (!old.roster.some((m) => m.deviceId === env.from)) return;
+    if (env.body.prevCertificateHash !== old.certificateHash) {
+      this.ctx.log('reshare-refused', `proposal for another epoch-${env.epoch} certificate than this device's (a fork)`, env.quorumId, env.sessionId);
+      await this.ctx.send('reshare/reject', env.quorumId, env.sessionId, env.epoch, [env.from], { proposalHash: proposalHash(env), reason: `device ${this.ctx.deviceId} holds another epoch-${old.epoch} certificate` });
+      return;
+    }
     // Joining devices' keys come from the proposal a current member signed; the holder checks their fingerprints.
     for (const m of env.body.newMembers) if (this.ctx.peer(m.deviceId) === undefined) this.ctx.rememberPeer(m);
     this.addRequest(this.newRun(env, old, oldCert));
@@ -621,7 +645,7 @@ export class ReshareSessions {
     }
   }
 
-  private async abort(run: ReshareRun, reason: string, culprit: string): Promise<void> {
+  private async abort(run: ReshareRun, reason: string, culprit: string, code: 'PLAN_INVALID' | 'SHARE_STALE' = 'PLAN_INVALID'): Promise<void> {
     if (run.done) return;
     run.done = true;
     const p = run.propose;
@@ -631,7 +655,7 @@ export class ReshareSessions {
     // With abort evidence the epoch is free for another session again (step 7).
     if (this.ctx.state.getValue(this.lockKey(run)) === p.sessionId) this.ctx.state.setValue(this.lockKey(run), '');
     this.ctx.log('reshare-aborted', reason, p.quorumId, p.sessionId);
-    run.waiter?.reject(new RampartError('PLAN_INVALID', `reshare aborted: ${reason}`, culprit));
+    run.waiter?.reject(new RampartError(code, `reshare aborted: ${reason}`, culprit));
   }
 }
 

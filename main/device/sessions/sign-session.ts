@@ -7,6 +7,7 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CommandResult } from '../../../shared/api.js';
 import { RampartError } from '../../../shared/errors.js';
+import { staleShareFromReason, staleShareMessage, staleShareReason, type StaleShare } from '../../../shared/stale-share.js';
 import { deviceFingerprint, sessionCode } from '../../../shared/fingerprint.js';
 import { getSuite } from '../../../shared/suites.js';
 import { proposalHash, signApproval, verifyApproval, type Envelope } from '../../../shared/wire/envelope.js';
@@ -138,10 +139,13 @@ export class SignSessions {
     const epoch = this.ctx.epoch(env.quorumId);
     if (epoch === undefined || !epoch.roster.some((m) => m.deviceId === env.from)) return;
     if (env.epoch !== epoch.epoch) {
-      await this.ctx.send('sign/reject', env.quorumId, env.sessionId, env.epoch, [env.from], {
-        proposalHash: proposalHash(env),
-        reason: `device ${this.ctx.deviceId} is at epoch ${epoch.epoch}, the request is for epoch ${env.epoch}`,
-      });
+      // DESIGN §6 stale-share diagnosis: whichever side is behind holds a share that can never sign.
+      const stale: StaleShare =
+        env.epoch < epoch.epoch
+          ? { deviceId: env.from, name: this.ctx.peer(env.from)?.name, deviceEpoch: env.epoch, quorumEpoch: epoch.epoch }
+          : { deviceId: this.ctx.deviceId, deviceEpoch: epoch.epoch, quorumEpoch: env.epoch };
+      if (stale.deviceId === this.ctx.deviceId) this.ctx.log('share-stale', staleShareMessage(stale), env.quorumId, env.sessionId);
+      await this.ctx.send('sign/reject', env.quorumId, env.sessionId, env.epoch, [env.from], { proposalHash: proposalHash(env), reason: staleShareReason(stale) });
       return;
     }
     const ref = proposalHash(env);
@@ -178,16 +182,29 @@ export class SignSessions {
   private async onReject(env: Envelope<'sign/reject'>): Promise<void> {
     const r = this.rounds.get(env.sessionId);
     if (r === undefined || r.coordinator !== this.ctx.deviceId || !r.epoch.roster.some((m) => m.deviceId === env.from)) return;
+    const stale = staleShareFromReason(env.body.reason);
+    if (stale !== undefined) {
+      this.ctx.log('share-stale', stale, r.quorumId, r.sessionId);
+      // This device is the one behind: nobody will sign its epoch, so end the session now.
+      if (stale.includes(`(${this.ctx.deviceId})`) || stale.startsWith(`device ${this.ctx.deviceId} `)) {
+        return this.abort(r, new RampartError('SHARE_STALE', stale, this.ctx.deviceId));
+      }
+    }
     const set = this.rejections.get(env.sessionId) ?? new Set<string>();
     set.add(env.from);
     this.rejections.set(env.sessionId, set);
     // t becomes unreachable once more than n − t members reject.
     if (set.size > r.epoch.roster.length - r.epoch.threshold) {
-      this.rounds.delete(env.sessionId);
-      const w = this.waiters.get(env.sessionId);
-      this.waiters.delete(env.sessionId);
-      this.ctx.log('sign-aborted', env.body.reason, r.quorumId, r.sessionId);
-      w?.reject(new RampartError('SIGNERS_INSUFFICIENT', `signing rejected: ${env.body.reason}`, env.from));
+      const why = stale ?? `signing rejected: ${env.body.reason}`;
+      return this.abort(r, new RampartError(stale !== undefined ? 'SHARE_STALE' : 'SIGNERS_INSUFFICIENT', why, env.from));
     }
+  }
+
+  private abort(r: FrostRound, e: RampartError): void {
+    this.rounds.delete(r.sessionId);
+    const w = this.waiters.get(r.sessionId);
+    this.waiters.delete(r.sessionId);
+    this.ctx.log('sign-aborted', e.message, r.quorumId, r.sessionId);
+    w?.reject(e);
   }
 }

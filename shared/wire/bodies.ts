@@ -100,16 +100,10 @@ export const bodySchemas = {
       .min(1)
       .max(MAX_PARTIES),
   }),
-  /** A dealer's commitment vector, broadcast to every new member (§4 step 4). */
   'reshare/deal': z.strictObject({
     proposalHash: hashSchema,
     startHash: hashSchema,
     commitments: dealerCommitmentVectorSchema,
-  }),
-  /** A dealer's sub-share for one new member, HPKE-sealed to it (§4 step 4; I5): sent to that member alone. */
-  'reshare/subshare': z.strictObject({
-    proposalHash: hashSchema,
-    startHash: hashSchema,
     sealed: sealedMapSchema,
   }),
   'reshare/ack': ack,

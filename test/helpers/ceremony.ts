@@ -204,33 +204,30 @@ export async function reshareQuorum(q: Quorum, newDevices: Device[], tNew: numbe
     quorumId: q.quorumId, sessionId, fromEpoch: old.epoch, prevCertificateHash: old.certificateHash,
     proposalHash: pHash, startHash: messageHash(start), dealers: start.body.dealers, newThreshold: tNew, newRoster,
   };
-  // Step 4: each dealer broadcasts its commitments, and HPKE-seals each new member's sub-share to it alone.
+  // Step 4: each dealer deals; sub-shares are HPKE-sealed to each new member.
   const sealedPlaintexts: string[] = [];
-  const dealt = await Promise.all(
+  const dealEnvs = await Promise.all(
     dealers.map(async (d) => {
       const out = dealReshare(old, plan, d.deviceId, d.share!);
-      const deal = send(q, seal({ ...base, kind: 'reshare/deal', from: d.deviceId, to: newDevices.map((x) => x.deviceId), seq: 2, body: { proposalHash: pHash, startHash: plan.startHash, commitments: out.deal.commitments.map(bytesToHex) } }, d), d);
-      const subshares = new Map<string, Envelope>();
+      const header = { ...base, kind: 'reshare/deal' as const, from: d.deviceId, to: newDevices.map((x) => x.deviceId) };
+      const sealed: Record<string, Sealed> = {};
       for (const r of newDevices) {
-        const header = { ...base, kind: 'reshare/subshare' as const, from: d.deviceId, to: [r.deviceId] };
         sealedPlaintexts.push(bytesToHex(out.subShares[r.deviceId]!));
-        const sealed = { [r.deviceId]: await sealShare(r.hpkeKey, r.deviceId, header, out.subShares[r.deviceId]!) };
-        subshares.set(r.deviceId, send(q, seal({ ...header, seq: 3, body: { proposalHash: pHash, startHash: plan.startHash, sealed } }, d), d));
+        sealed[r.deviceId] = await sealShare(r.hpkeKey, r.deviceId, header, out.subShares[r.deviceId]!);
       }
-      return { deal, subshares };
+      return send(q, seal({ ...header, seq: 2, body: { proposalHash: pHash, startHash: plan.startHash, commitments: out.deal.commitments.map(bytesToHex), sealed } }, d), d);
     }),
   );
   // Step 5: each new member opens its sub-shares and runs the receiver step against ITS stored epoch.
   const results = await Promise.all(
     newDevices.map(async (me) => {
       const deals: ReceivedDeal[] = await Promise.all(
-        dealt.map(async ({ deal, subshares }) => {
-          const body = deal.body as { commitments: string[] };
-          const sub = subshares.get(me.deviceId)!;
+        dealEnvs.map(async (env) => {
+          const body = env.body as { commitments: string[]; sealed: Record<string, Sealed> };
           return {
-            dealer: deal.from,
+            dealer: env.from,
             commitments: body.commitments.map((c) => hexToBytes(c)),
-            subShare: await openShare(me.keys, me.deviceId, envelopeHeader(sub), (sub.body as { sealed: Record<string, Sealed> }).sealed[me.deviceId]!),
+            subShare: await openShare(me.keys, me.deviceId, envelopeHeader(env), body.sealed[me.deviceId]!),
           };
         }),
       );

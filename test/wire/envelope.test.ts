@@ -124,7 +124,7 @@ describe('decoding rejects malformed envelopes', () => {
   });
 
   it('rejects a sealed share keyed by something other than a deviceId', () => {
-    const e = decodeMutated('reshare/subshare', (env) => {
+    const e = decodeMutated('reshare/deal', (env) => {
       const first = Object.keys(env.body.sealed)[0]!;
       env.body.sealed[first.toUpperCase()] = env.body.sealed[first];
       delete env.body.sealed[first];

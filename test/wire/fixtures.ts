@@ -181,10 +181,6 @@ function buildExamples(): { [K in MessageKind]: UnsignedEnvelope<K> } {
       proposalHash: reshareHash,
       startHash: fixedHex('start'),
       commitments: [secpPoint(5, false), secpPoint(6, false)],
-    }),
-    'reshare/subshare': unsigned('reshare/subshare', d1, 1, 2, {
-      proposalHash: reshareHash,
-      startHash: fixedHex('start'),
       sealed: sealedFor('reshare'),
     }),
     'reshare/ack': unsigned('reshare/ack', d2, 1, 2, { transcriptHash: fixedHex('transcript/1'), signature: fixedHex('reshare-ack', 64) }),

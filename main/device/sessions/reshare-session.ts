@@ -57,8 +57,7 @@ interface ReshareRun {
   approvedHere: boolean;
   start?: Envelope<'reshare/start'>;
   plan?: ResharePlan;
-  /** Per dealer: its broadcast commitments and the sub-share it sealed to this device (they travel apart). */
-  deals: Map<string, Partial<ReceivedDeal>>;
+  deals: Map<string, ReceivedDeal>;
   output?: { share: FrostSecret; epoch: EpochPublic; body: CertificateBodyInput; bodyHash: string };
   acks: Map<string, { transcriptHash: string; signature: string }>;
   /** New members that withdrew (DESIGN §4 step 7): each promised never to join the test signature. */
@@ -224,8 +223,6 @@ export class ReshareSessions {
         return this.onStart(run, env);
       case 'reshare/deal':
         return this.onDeal(run, env);
-      case 'reshare/subshare':
-        return this.onSubshare(run, env);
       case 'reshare/ack':
         run.acks.set(env.from, { transcriptHash: env.body.transcriptHash, signature: env.body.signature });
         return this.maybeCertify(run);
@@ -421,25 +418,22 @@ export class ReshareSessions {
     this.ctx.state.setValue(this.lockKey(run), p.sessionId);
     const out = dealReshare(run.old, run.plan as ResharePlan, this.ctx.deviceId, share, this.ctx.random);
     const to = run.newRoster.map((m) => m.deviceId);
-    const others = to.filter((d) => d !== this.ctx.deviceId);
     const commitments = out.deal.commitments.map((c) => bytesToHex(c));
     const startHash = (run.plan as ResharePlan).startHash;
-    // §4 step 4: the commitments once, to every new member (each needs all of them for C' and H);
-    // each sub-share sealed to its member alone. One broadcast of all n' ciphertexts made every
-    // device download n'× more than it can open; one envelope per member repeated the commitments.
-    const sent: Promise<unknown>[] = [];
-    if (others.length > 0) sent.push(this.ctx.send('reshare/deal', p.quorumId, p.sessionId, p.epoch, others, { proposalHash: run.ref, startHash, commitments }));
-    for (const d of others) {
-      const peer = this.ctx.peer(d);
-      if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a new member', d);
-      const header = { v: 1 as const, kind: 'reshare/subshare' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: [d] };
-      sent.push(
-        sealShare(peer.hpkeKey, d, header, out.subShares[d] as Uint8Array).then((sealedShare) =>
-          this.ctx.send('reshare/subshare', p.quorumId, p.sessionId, p.epoch, [d], { proposalHash: run.ref, startHash, sealed: { [d]: sealedShare } }),
-        ),
-      );
-    }
-    await Promise.all(sent);
+    // One envelope per new member (§4 step 4): the commitments (which every member needs for H) and
+    // only that member's sealed sub-share. A broadcast of all n' ciphertexts made every device
+    // download n'× more than it can open.
+    await Promise.all(
+      to
+        .filter((d) => d !== this.ctx.deviceId)
+        .map(async (d) => {
+          const peer = this.ctx.peer(d);
+          if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a new member', d);
+          const header = { v: 1 as const, kind: 'reshare/deal' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: [d] };
+          const sealed = { [d]: await sealShare(peer.hpkeKey, d, header, out.subShares[d] as Uint8Array) };
+          await this.ctx.send('reshare/deal', p.quorumId, p.sessionId, p.epoch, [d], { proposalHash: run.ref, startHash, commitments, sealed });
+        }),
+    );
     this.ctx.log('reshare-dealt', `dealt to ${to.length} new members`, p.quorumId, p.sessionId);
     if (run.isNew) {
       run.deals.set(this.ctx.deviceId, { dealer: this.ctx.deviceId, commitments: out.deal.commitments, subShare: out.subShares[this.ctx.deviceId] as Uint8Array });
@@ -449,35 +443,18 @@ export class ReshareSessions {
 
   private async onDeal(run: ReshareRun, env: Envelope<'reshare/deal'>): Promise<void> {
     if (!run.isNew || run.plan === undefined || env.body.startHash !== run.plan.startHash) return;
-    const d = this.dealFrom(run, env.from);
-    if (d.commitments !== undefined) return;
-    d.commitments = env.body.commitments.map((c) => hexToBytes(c));
-    await this.maybeReceive(run);
-  }
-
-  private async onSubshare(run: ReshareRun, env: Envelope<'reshare/subshare'>): Promise<void> {
-    if (!run.isNew || run.plan === undefined || env.body.startHash !== run.plan.startHash) return;
     const sealed = env.body.sealed[this.ctx.deviceId];
     if (sealed === undefined) return;
-    const d = this.dealFrom(run, env.from);
-    if (d.subShare !== undefined) return;
-    d.subShare = await openShare(this.ctx.identity, this.ctx.deviceId, envelopeHeader(env), sealed);
+    const subShare = await openShare(this.ctx.identity, this.ctx.deviceId, envelopeHeader(env), sealed);
+    run.deals.set(env.from, { dealer: env.from, commitments: env.body.commitments.map((c) => hexToBytes(c)), subShare });
     await this.maybeReceive(run);
-  }
-
-  private dealFrom(run: ReshareRun, dealer: string): Partial<ReceivedDeal> {
-    let d = run.deals.get(dealer);
-    if (d === undefined) run.deals.set(dealer, (d = { dealer }));
-    return d;
   }
 
   private async maybeReceive(run: ReshareRun): Promise<void> {
     const plan = run.plan;
-    if (plan === undefined || run.output !== undefined) return;
-    const deals = [...run.deals.values()].filter((d): d is ReceivedDeal => d.commitments !== undefined && d.subShare !== undefined);
-    if (deals.length < plan.dealers.length) return;
+    if (plan === undefined || run.output !== undefined || run.deals.size < plan.dealers.length) return;
     const p = run.propose;
-    const result = receiveReshare(run.old, plan, this.ctx.deviceId, deals);
+    const result = receiveReshare(run.old, plan, this.ctx.deviceId, [...run.deals.values()]);
     if (!result.ok) {
       const c = result.complaint;
       await this.ctx.send('reshare/complaint', p.quorumId, p.sessionId, p.epoch, this.participants(run), { proposalHash: run.ref, dealer: c.culprits[0] ?? null, code: c.code, reason: c.message });

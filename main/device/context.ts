@@ -68,6 +68,13 @@ export class SessionContext {
     this.state.setValue(`peer/${p.deviceId}`, JSON.stringify(p));
   }
 
+  /** Records many peers in one transaction (one flush, not one per peer); `onlyNew` keeps known ones as they are. */
+  rememberPeers(peers: Iterable<Peer>, onlyNew = false): void {
+    this.state.atomically(() => {
+      for (const p of peers) if (!onlyNew || this.peer(p.deviceId) === undefined) this.rememberPeer(p);
+    });
+  }
+
   peer(deviceId: string): Peer | undefined {
     const v = this.state.getValue(`peer/${deviceId}`);
     return v === undefined ? undefined : (JSON.parse(v) as Peer);

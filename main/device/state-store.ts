@@ -153,11 +153,11 @@ export class StateStore {
     // matters (shares pending, certificates, the log) is. One fsync per incoming message was a
     // quarter of a reshare's time (bench/).
     this.seenInsert ??= this.db.prepare('INSERT OR IGNORE INTO seen (digest, at) VALUES (?, ?)');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.prepare('PRAGMA synchronous = NORMAL').run();
     try {
       return this.seenInsert.run(digest, this.now()).changes === 1;
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.db.prepare('PRAGMA synchronous = FULL').run();
     }
   }
 

@@ -61,6 +61,24 @@ export async function sealShare(
 }
 
 /**
+ * The imported HPKE private key of a device, per key buffer (a SecretKey hands out the same
+ * array every time). Importing is a PKCS#8 decode in WebCrypto — dearer than the X25519 itself,
+ * and a receiver opens one sub-share per dealer. The WeakMap holds nothing alive, and a key
+ * buffer rewritten in place (wiped) is imported again.
+ */
+type HpkePrivateKey = Awaited<ReturnType<typeof hpkeSuite.kem.deserializePrivateKey>>;
+const importedKeys = new WeakMap<Uint8Array, { bytes: string; key: Promise<HpkePrivateKey> }>();
+function privateKeyOf(raw: Uint8Array): Promise<HpkePrivateKey> {
+  const bytes = bytesToHex(raw);
+  const hit = importedKeys.get(raw);
+  if (hit !== undefined && hit.bytes === bytes) return hit.key;
+  const key = hpkeSuite.kem.deserializePrivateKey(raw);
+  importedKeys.set(raw, { bytes, key });
+  key.catch(() => importedKeys.delete(raw));
+  return key;
+}
+
+/**
  * Opens a share sealed to this device. Throws DECRYPT_FAILED (culprit = header.from)
  * for a wrong recipient or key, an altered header, or a tampered enc/ciphertext.
  */
@@ -78,7 +96,7 @@ export async function openShare(
   const ct = typeof sealed.ct === 'string' ? tryHexToBytes(sealed.ct) : undefined;
   if (enc === undefined || ct === undefined) return fail('malformed enc or ciphertext');
   try {
-    const recipientKey = await hpkeSuite.kem.deserializePrivateKey(secretKeys.hpkeKey.expose());
+    const recipientKey = await privateKeyOf(secretKeys.hpkeKey.expose());
     const pt = await hpkeSuite.open({ recipientKey, enc, info: INFO }, ct, aad(header, myDeviceId));
     return new Uint8Array(pt);
   } catch {

@@ -77,7 +77,7 @@ export class DkgSessions {
     if (threshold < 2 || threshold > all.length) throw new RampartError('PLAN_INVALID', `threshold ${threshold} is outside 2..${all.length}`);
     const s = getSuite(suite);
     const members: Member[] = all.map((d, i) => ({ ...d, identifier: s.frost.Identifier.fromNumber(i + 1) }));
-    for (const m of members) this.ctx.rememberPeer(m);
+    this.ctx.rememberPeers(members);
     const quorumId = this.ctx.newId();
     const sessionId = this.ctx.newId();
     const env = await this.ctx.send('dkg/propose', quorumId, sessionId, 0, members.map((m) => m.deviceId), {
@@ -159,7 +159,7 @@ export class DkgSessions {
 
   private async onPropose(env: Envelope<'dkg/propose'>): Promise<void> {
     if (this.runs.has(env.sessionId) || !env.body.members.some((m) => m.deviceId === this.ctx.deviceId)) return;
-    for (const m of env.body.members) this.ctx.rememberPeer(m);
+    this.ctx.rememberPeers(env.body.members);
     const run = this.newRun(env);
     const proposer = env.body.members.find((m) => m.deviceId === env.from) as Member;
     const view = (m: Member) => ({ deviceId: m.deviceId, name: m.name, fingerprint: deviceFingerprint(m.identityKey) });

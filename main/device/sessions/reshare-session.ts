@@ -16,7 +16,7 @@ import { decodeCard } from '../../../shared/card.js';
 import { buildCertificateBody, type CertificateBodyInput } from '../../../shared/certificate/assemble.js';
 import { ackMessage, certificateHash, testSignatureMessage } from '../../../shared/certificate/payloads.js';
 import type { Certificate } from '../../../shared/certificate/schema.js';
-import { checkPublicMatches, parseCertificate, verifyCertificate, verifyChain } from '../../../shared/certificate/verify.js';
+import { parseCertificate, verifyCertificate, verifyChain } from '../../../shared/certificate/verify.js';
 import type { EpochPublic, RosterMember } from '../../../shared/epoch.js';
 import { RampartError } from '../../../shared/errors.js';
 import { deviceFingerprint, rosterFingerprint, sessionCode } from '../../../shared/fingerprint.js';
@@ -26,6 +26,8 @@ import { signDomain } from '../../../shared/identity.js';
 import { staleShareFromReason, staleShareMessage, staleShareReason, type StaleShare } from '../../../shared/stale-share.js';
 import { dealReshare } from '../../../shared/reshare/deal.js';
 import { receiveReshare } from '../../../shared/reshare/receive.js';
+import { commitmentsHash } from '../../../shared/reshare/transcript.js';
+import { lazyVerifyingShares } from '../../../shared/math/verifying-shares.js';
 import type { ReceivedDeal, ResharePlan } from '../../../shared/reshare/types.js';
 import { getSuite } from '../../../shared/suites.js';
 import type { Member } from '../../../shared/wire/bodies.js';
@@ -114,7 +116,7 @@ export class ReshareSessions {
     const newMembers = [...kept, ...joining];
     const tNew = p.threshold ?? Math.min(old.threshold, newMembers.length);
     if (tNew < 2 || tNew > newMembers.length) throw new RampartError('PLAN_INVALID', `threshold ${tNew} is outside 2..${newMembers.length}`);
-    for (const m of joining) this.ctx.rememberPeer(m);
+    this.ctx.rememberPeers(joining);
     const everyone = [...new Set([...old.roster.map((m) => m.deviceId), ...newMembers.map((m) => m.deviceId)])];
     const sessionId = this.ctx.newId();
     const env = await this.ctx.send('reshare/propose', p.quorumId, sessionId, old.epoch, everyone, {
@@ -256,7 +258,7 @@ export class ReshareSessions {
     if (old === undefined) {
       // A joining device: learn the proposed members' keys, then wait for the proposer's context.
       if (!env.body.newMembers.some((m) => m.deviceId === this.ctx.deviceId)) return;
-      for (const m of env.body.newMembers) this.ctx.rememberPeer(m);
+      this.ctx.rememberPeers(env.body.newMembers);
       this.awaitingContext.set(env.sessionId, env);
       return;
     }
@@ -281,7 +283,7 @@ export class ReshareSessions {
       return;
     }
     // Joining devices' keys come from the proposal a current member signed; the holder checks their fingerprints.
-    for (const m of env.body.newMembers) if (this.ctx.peer(m.deviceId) === undefined) this.ctx.rememberPeer(m);
+    this.ctx.rememberPeers(env.body.newMembers, true);
     this.addRequest(this.newRun(env, old, oldCert));
   }
 
@@ -292,16 +294,22 @@ export class ReshareSessions {
     // A joiner trusts the chain it is shown on first use (the holder compares fingerprints), but checks it is one.
     const newest = verifyChain(env.body.chain);
     if (newest.quorumId !== propose.quorumId || newest.epoch !== propose.epoch || certificateHash(newest) !== propose.body.prevCertificateHash) return;
+    // The proposer's verifying shares are not needed: they follow from the commitments, which must
+    // be the ones the epoch-e certificate hashes (and its group key). Y_i are derived when read.
+    const commitments = env.body.commitments.map((c) => hexToBytes(c));
+    if (commitments.length !== newest.threshold || commitmentsHash(newest.suite, newest.quorumId, newest.epoch, commitments) !== newest.commitmentsHash || env.body.commitments[0] !== newest.groupKey) {
+      throw new RampartError('CERT_INVALID', "the context's commitments are not the ones the certificate commits to", env.from);
+    }
     const frostPublic = {
       signers: { min: newest.threshold, max: newest.roster.length },
-      commitments: env.body.commitments.map((c) => hexToBytes(c)),
-      verifyingShares: Object.fromEntries(Object.entries(env.body.verifyingShares).map(([k, v]) => [k, hexToBytes(v)])),
+      commitments,
+      verifyingShares: lazyVerifyingShares(getSuite(newest.suite), commitments, newest.roster.map((m) => m.identifier)),
     } as EpochPublic['frostPublic'];
-    checkPublicMatches(newest, frostPublic);
     // Old members' identity keys (to verify their deals); their HPKE keys are never needed here.
-    for (const m of newest.roster) {
-      if (this.ctx.peer(m.deviceId) === undefined) this.ctx.rememberPeer({ deviceId: m.deviceId, identityKey: m.identityKey, name: m.deviceId.slice(0, 8), hpkeKey: '' });
-    }
+    this.ctx.rememberPeers(
+      newest.roster.map((m) => ({ deviceId: m.deviceId, identityKey: m.identityKey, name: m.deviceId.slice(0, 8), hpkeKey: '' })),
+      true,
+    );
     const old: EpochPublic = {
       suite: newest.suite,
       quorumId: newest.quorumId,

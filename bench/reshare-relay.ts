@@ -26,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { CommandParams, CommandResult } from '../shared/api.js';
+import type { SuiteName } from '../shared/suites.js';
 import { BenchDevice, type DeviceCounters, type DeviceInit, type TimedReshare, type WorkerRequest, type WorkerResponse } from './device-worker.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +41,8 @@ export interface RelayRowSpec {
   t: number;
   n: number;
   mode: DeviceMode;
+  /** The quorum's suite (default ed25519). */
+  suite?: SuiteName;
 }
 
 /** One measured row. */
@@ -325,7 +328,7 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
     const setupTimes: number[] = [];
     for (let k = 0; k < (chain === 'fresh' ? runs : 1); k++) {
       const t0 = performance.now();
-      const q = await proposer.createQuorum({ name: `Bench ${k}`, suite: 'ed25519', threshold: 2, members: devices.slice(1, 3).map((d) => d.card) }, setupMs);
+      const q = await proposer.createQuorum({ name: `Bench ${k}`, suite: spec.suite ?? 'ed25519', threshold: 2, members: devices.slice(1, 3).map((d) => d.card) }, setupMs);
       await Promise.all(devices.slice(0, 3).map((d) => d.waitLog('quorum-created', q.quorumId, 1, setupMs)));
       const grow = t === 2 && n === 3 ? {} : { threshold: t, add: devices.slice(3).map((d) => d.card) };
       const r = await proposer.reshare({ quorumId: q.quorumId, ...grow }, setupMs);
@@ -409,9 +412,9 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
 
 function parseRows(s: string): RelayRowSpec[] {
   return s.split(',').map((part) => {
-    const m = /^(\d+)-of-(\d+)(?::(processes|in-process))?$/.exec(part.trim());
-    if (m === null) throw new Error(`bad row ${part}: use t-of-n[:processes|:in-process]`);
-    return { t: Number(m[1]), n: Number(m[2]), mode: (m[3] as DeviceMode | undefined) ?? 'processes' };
+    const m = /^(\d+)-of-(\d+)(?::(processes|in-process))?(?::(ed25519|secp256k1-tr))?$/.exec(part.trim());
+    if (m === null) throw new Error(`bad row ${part}: use t-of-n[:processes|:in-process][:ed25519|:secp256k1-tr]`);
+    return { t: Number(m[1]), n: Number(m[2]), mode: (m[3] as DeviceMode | undefined) ?? 'processes', suite: (m[4] as SuiteName | undefined) ?? 'ed25519' };
   });
 }
 

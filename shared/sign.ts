@@ -99,7 +99,10 @@ export function signRound2(
       throw new RampartError('SIGNERS_INSUFFICIENT', `${commitments.length} signers committed, threshold is ${pub.signers.min}`);
     }
     try {
-      return suite.frost.signShare(secret, pub, inner.nonces, [...commitments], message);
+      // Round 2 never reads verifying shares (RFC 9591 §5.2), but secp256k1-tr's even-Y adjustment
+      // maps all of them — which computes every lazily derived Y_j (shared/math/verifying-shares.ts),
+      // n' evaluations of degree t'−1 per signer. Hand the signer none.
+      return suite.frost.signShare(secret, { ...pub, verifyingShares: {} }, inner.nonces, [...commitments], message);
     } catch (e) {
       throw new RampartError('PLAN_INVALID', `cannot sign: ${errorMessage(e)}`);
     }
@@ -128,6 +131,16 @@ function checkNonceCommitments(suite: Suite, signers: readonly { deviceId: strin
       if (!ok) throw new RampartError('ENCODING_INVALID', `${name} nonce commitment is not a valid group element`, m.deviceId);
     }
   }
+}
+
+/** A view of `record` with only `keys`, each read from `record` when first read (getters are not run here). */
+function pickLazily<V>(record: Readonly<Record<string, V>>, keys: readonly string[]): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const k of keys) {
+    if (!(k in record)) continue;
+    Object.defineProperty(out, k, { enumerable: true, get: () => record[k] as V });
+  }
+  return out;
 }
 
 /** The identifiers noble's aggregate error names as cheaters (RFC 9591 §5.4), if any. */
@@ -198,7 +211,10 @@ export function aggregateSignature(
   // every share up front cost O(t²) variable-base multiplications: seconds at t = 67.
   let signature: Uint8Array;
   try {
-    signature = suite.frost.aggregate(pub, list, message, { ...shares });
+    // Only the signers' verifying shares, still unevaluated: noble needs them present, and reads them
+    // only to name cheaters (or, for secp256k1-tr with an odd-Y key, to negate them).
+    const signersPub = { ...pub, verifyingShares: pickLazily(pub.verifyingShares, signers.map((m) => m.identifier)) };
+    signature = suite.frost.aggregate(signersPub, list, message, { ...shares });
   } catch (e) {
     const cheaters = cheatersOf(e);
     const bad = signers.filter((m) => cheaters.includes(m.identifier));

@@ -185,8 +185,9 @@ export class BenchDevice {
   }
 }
 
-/** IPC requests of a forked device worker (one device per process). */
-export type WorkerRequest =
+/** IPC requests of a forked device worker: one device per process, or several ('hosted'), picked by `device`. */
+export type WorkerRequest = WorkerOp & { device?: number };
+type WorkerOp =
   | { id: number; op: 'init'; init: DeviceInit }
   | { id: number; op: 'createQuorum'; params: CommandParams<'createQuorum'> }
   | { id: number; op: 'waitLog'; type: string; quorumId: string; count: number; timeoutMs: number }
@@ -200,19 +201,23 @@ export type WorkerRequest =
 export type WorkerResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 async function serve(): Promise<void> {
-  let device: BenchDevice | undefined;
+  const devices: (BenchDevice | undefined)[] = [];
   const answer = (r: WorkerResponse) => process.send?.(r);
   const handle = async (m: WorkerRequest): Promise<unknown> => {
     if (m.op === 'init') {
-      device = await BenchDevice.create(m.init);
-      return { card: device.card, deviceId: device.deviceId };
+      const d = await BenchDevice.create(m.init);
+      devices.push(d);
+      return { card: d.card, deviceId: d.deviceId, index: devices.length - 1 };
     }
+    const i = m.device ?? 0;
     if (m.op === 'stop') {
-      await device?.stop();
-      device = undefined;
-      setImmediate(() => process.exit(0));
+      await devices[i]?.stop();
+      devices[i] = undefined;
+      // The process ends with its last device.
+      if (devices.every((d) => d === undefined)) setImmediate(() => process.exit(0));
       return {};
     }
+    const device = devices[i];
     if (device === undefined) throw new Error('device not initialised');
     switch (m.op) {
       case 'createQuorum':

@@ -33,8 +33,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = join(ROOT, 'bench', 'device-worker.ts');
 const SCRYPT_N = 1 << 10;
 
-/** How the devices of a row run. */
-export type DeviceMode = 'processes' | 'in-process';
+/**
+ * How the devices of a row run: one child process each; all in the bench process; or 'hosted':
+ * in-process clients spread over HOSTS child processes (one per core), so a quorum too large for
+ * a process per device still uses both cores.
+ */
+export type DeviceMode = 'processes' | 'in-process' | 'hosted';
+const HOSTS = 2;
 
 /** One row to measure. */
 export interface RelayRowSpec {
@@ -79,8 +84,9 @@ export function relayRows(quick: boolean): RelayRowSpec[] {
     { t: 3, n: 5, mode: 'processes' },
     { t: 7, n: 10, mode: 'processes' },
     { t: 15, n: 20, mode: 'processes' },
-    { t: 15, n: 20, mode: 'in-process' },
-    { t: 67, n: 100, mode: 'in-process' },
+    { t: 15, n: 20, mode: 'hosted' },
+    { t: 67, n: 100, mode: 'hosted' },
+    { t: 67, n: 100, mode: 'hosted', suite: 'secp256k1-tr' },
   ];
   return quick ? rows.filter((r) => r.n <= 10) : rows;
 }
@@ -137,15 +143,21 @@ function inProcess(d: BenchDevice): DeviceHandle {
   };
 }
 
+/** Request ids, unique across every child device (hosted devices share a process and its IPC channel). */
+let nextRequestId = 1;
+
 /** A device in its own process (bench/device-worker.ts), driven over IPC. */
 class ChildDevice implements DeviceHandle {
   card = '';
   deviceId = '';
-  private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
   private exited = false;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** This device's index inside its process (hosted mode); 0 when it has the process alone. */
+    private index = 0,
+  ) {
     child.on('message', (m: WorkerResponse) => {
       const p = this.pending.get(m.id);
       if (p === undefined) return;
@@ -169,22 +181,34 @@ class ChildDevice implements DeviceHandle {
     return new ChildDevice(child);
   }
 
+  /** Another device in the same process as `host` (hosted mode). */
+  static alongside(host: ChildDevice): ChildDevice {
+    const d = new ChildDevice(host.child);
+    d.shared = true;
+    host.shared = true;
+    return d;
+  }
+
+  /** Shares its process with other devices: stopping it does not end the process. */
+  private shared = false;
+
   async init(init: DeviceInit, timeoutMs: number): Promise<void> {
-    const r = (await this.request({ op: 'init', init }, timeoutMs)) as { card: string; deviceId: string };
+    const r = (await this.request({ op: 'init', init }, timeoutMs)) as { card: string; deviceId: string; index: number };
     this.card = r.card;
     this.deviceId = r.deviceId;
+    this.index = r.index;
   }
 
   private request(req: WithoutId<WorkerRequest>, timeoutMs: number): Promise<unknown> {
     if (this.exited) return Promise.reject(new Error('device process has exited'));
-    const id = this.nextId++;
+    const id = nextRequestId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`bench: device ${req.op} took longer than ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      this.child.send({ ...req, id } as WorkerRequest);
+      this.child.send({ ...req, id, device: this.index } as WorkerRequest);
     });
   }
 
@@ -214,6 +238,10 @@ class ChildDevice implements DeviceHandle {
 
   async stop(): Promise<void> {
     if (this.exited) return;
+    if (this.shared) {
+      await this.request({ op: 'stop' }, 5_000).catch(() => undefined);
+      return;
+    }
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
     await this.request({ op: 'stop' }, 5_000).catch(() => undefined);
     await withTimeout(exited, 3_000, 'device exit').catch(() => this.kill());
@@ -314,6 +342,13 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
       for (let i = 0; i < n; i++) children.push(ChildDevice.spawn());
       await withTimeout(Promise.all(children.map((c, i) => c.init(init(i), setupMs))), setupMs, `starting ${n} device processes`);
       devices.push(...children);
+    } else if (mode === 'hosted') {
+      const hosts = Array.from({ length: Math.min(HOSTS, n) }, () => ChildDevice.spawn());
+      children.push(...hosts);
+      const all = Array.from({ length: n }, (_, i) => (i < hosts.length ? hosts[i]! : ChildDevice.alongside(hosts[i % hosts.length]!)));
+      // One at a time per host (each init is a device start inside that process).
+      for (let i = 0; i < n; i++) await all[i]!.init(init(i), 30_000);
+      devices.push(...all);
     } else {
       for (let i = 0; i < n; i++) devices.push(inProcess(await withTimeout(BenchDevice.create(init(i)), 30_000, 'device start')));
     }
@@ -359,7 +394,13 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
       const reports = await Promise.all(devices.map((d) => d.report(q.quorumId, epoch)));
       const relayCpuMs = procCpuMs(relay.pid) - relayCpu0;
       // Processes: each report is its own process; in-process: every report is this same process.
-      const deviceCpuMs = mode === 'processes' ? reports.reduce((x, c) => x + c.processCpuMs, 0) : Math.max(...reports.map((c) => c.processCpuMs));
+      // processCpuMs is per process: add up distinct processes (hosted devices report their host's).
+      const deviceCpuMs =
+        mode === 'processes'
+          ? reports.reduce((x, c) => x + c.processCpuMs, 0)
+          : mode === 'hosted'
+            ? Array.from({ length: Math.min(HOSTS, n) }, (_, h) => Math.max(...reports.filter((_, i) => i % Math.min(HOSTS, n) === h).map((c) => c.processCpuMs))).reduce((x, y) => x + y, 0)
+            : Math.max(...reports.map((c) => c.processCpuMs));
       cpu.push({ total: deviceCpuMs + relayCpuMs, relay: relayCpuMs });
       toCertificateMs.push(r.ms);
       const logs = (await Promise.all(devices.map((d) => d.logs(q.quorumId, r.startedAt)))).flat();
@@ -412,8 +453,8 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
 
 function parseRows(s: string): RelayRowSpec[] {
   return s.split(',').map((part) => {
-    const m = /^(\d+)-of-(\d+)(?::(processes|in-process))?(?::(ed25519|secp256k1-tr))?$/.exec(part.trim());
-    if (m === null) throw new Error(`bad row ${part}: use t-of-n[:processes|:in-process][:ed25519|:secp256k1-tr]`);
+    const m = /^(\d+)-of-(\d+)(?::(processes|in-process|hosted))?(?::(ed25519|secp256k1-tr))?$/.exec(part.trim());
+    if (m === null) throw new Error(`bad row ${part}: use t-of-n[:processes|:in-process|:hosted][:ed25519|:secp256k1-tr]`);
     return { t: Number(m[1]), n: Number(m[2]), mode: (m[3] as DeviceMode | undefined) ?? 'processes', suite: (m[4] as SuiteName | undefined) ?? 'ed25519' };
   });
 }

@@ -14,17 +14,19 @@ import { commands } from '../shared/api.js';
 import { RampartError } from '../shared/errors.js';
 import type { Transport } from './device/components.js';
 import { relayCertificateLookup, replaceHomeIdentity } from './device/home-backup.js';
-import { openHome, type DeviceHome } from './device/home.js';
+import { openHome, setHomeRelay, type DeviceHome } from './device/home.js';
 import { DeviceService } from './device/service.js';
 import { StateStore } from './device/state-store.js';
 import { RelayClient } from './relay/client.js';
 import { startRpcServer, type RpcApi } from './rpc/server.js';
+import { openRendererRoot } from './ui/static-server.js';
 
 /** A running device. `service` and `relay` change when a restore replaces the identity. */
 export interface RunningDevice {
   readonly service: DeviceService;
   readonly relay: RelayClient;
-  rpc: { port: number; url: string; close(): Promise<void> } | undefined;
+  /** The local RPC; with `ui`, `uiUrl` is the browser UI's address (token in the fragment). */
+  rpc: { port: number; url: string; uiUrl?: string; close(): Promise<void> } | undefined;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,11 @@ export interface RunDeviceOptions {
   rpc?: boolean;
   autoApproveForDemo?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * Browser mode (`device run --ui`): the RPC port also serves the built renderer in `root`
+   * (which must hold index.html) and accepts its origin; `port` fixes the port (default: a free one).
+   */
+  ui?: { root: string; port?: number };
 }
 
 type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -56,6 +63,7 @@ async function startParts(home: string, o: RunDeviceOptions): Promise<Parts> {
     keystoreBackend: h.config.keystore,
     identity: h.identity,
     secrets: h.keystore,
+    config: { relay: () => h.config.relay, setRelay: (url) => setHomeRelay(h, url) },
     state,
     transport: relay,
     clock: { now: () => Date.now() },
@@ -77,6 +85,8 @@ async function stopParts(p: Parts): Promise<void> {
 
 /** Starts the device of `home`; with `rpc: false` (demo) no local RPC server is opened. */
 export async function runDevice(home: string, o: RunDeviceOptions = {}): Promise<RunningDevice> {
+  if (o.ui !== undefined && o.rpc === false) throw new Error('the browser UI needs the local RPC');
+  if (o.ui !== undefined) await openRendererRoot(o.ui.root); // fail before the device starts
   let parts = await startParts(home, o);
   const listeners = new Set<Listener>();
   const forward: Listener = (event, payload) => {
@@ -119,7 +129,12 @@ export async function runDevice(home: string, o: RunDeviceOptions = {}): Promise
       return () => void listeners.delete(listener);
     },
   });
-  const rpc = o.rpc === false ? undefined : await startRpcServer({ api: rpcApi, home: parts.home.dir });
+  const ui = o.ui === undefined ? {} : { port: o.ui.port ?? 0, ui: { root: o.ui.root } };
+  const rpc = o.rpc === false ? undefined : await startRpcServer({ api: rpcApi, home: parts.home.dir, ...ui }).catch(async (e: unknown) => {
+    unsubscribe();
+    await stopParts(parts);
+    throw e;
+  });
   return {
     get service() {
       return parts.service;
@@ -167,6 +182,7 @@ export async function openOfflineDevice(home: string, o: { passphrase?: string; 
     keystoreBackend: h.config.keystore,
     identity: h.identity,
     secrets: h.keystore,
+    config: { relay: () => h.config.relay, setRelay: (url) => setHomeRelay(h, url) },
     state,
     transport: offlineTransport,
     clock: { now: () => Date.now() },

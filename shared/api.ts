@@ -133,6 +133,19 @@ const backupSource = { text: z.string().max(160 * 1024 * 1024).optional(), path:
 const passphraseSchema = z.string().min(1).max(1024);
 
 const empty = z.strictObject({});
+
+/** A relay address: a ws:// or wss:// URL. */
+const relayUrlSchema = z
+  .url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL' })
+  .max(512)
+  .regex(/^wss?:\/\/[^\s/?#@]+(?:[/?#]\S*)?$/, 'expected a ws:// or wss:// URL with a host and no credentials');
+/**
+ * The device's settings as the UI edits them. `relay` is the configured relay (device.json);
+ * `restartRequired` says it differs from the relay the running device uses, which changes only
+ * at the next start. `notifications`: whether the app notifies the holder of new requests.
+ */
+export const settingsSchema = z.strictObject({ relay: z.string(), notifications: z.boolean(), restartRequired: z.boolean() });
+export type Settings = z.infer<typeof settingsSchema>;
 const quorumResult = z.strictObject({ quorumId: id16Schema, suite: suiteSchema, threshold: z.number().int(), epoch: epochSchema, groupPublicKey: keyHex });
 
 /** Every command: params and result schemas. */
@@ -191,6 +204,9 @@ export const commands = {
     }),
   },
   backups: { params: z.strictObject({ quorumId: id16Schema.optional() }), result: z.array(backupViewSchema) },
+  settings: { params: empty, result: settingsSchema },
+  /** Changes the given settings; a new relay is stored at once and used from the next start (`restartRequired`). */
+  updateSettings: { params: z.strictObject({ relay: relayUrlSchema.optional(), notifications: z.boolean().optional() }), result: settingsSchema },
 } as const;
 
 /** A command name. */

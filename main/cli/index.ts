@@ -13,6 +13,7 @@ import { openOfflineDevice, runDevice } from '../daemon.js';
 import { initHome } from '../device/home.js';
 import { connectRpc } from '../rpc/client.js';
 import { readRpcInfo } from '../rpc/info.js';
+import { defaultRendererRoot, openRendererRoot } from '../ui/static-server.js';
 import { startRelay } from '../../relay/server.js';
 import { runDemo } from './demo.js';
 import { errorLine, EXIT, printJson } from './output.js';
@@ -111,13 +112,20 @@ export function program(): Command {
     });
   device
     .command('run')
-    .description('run the device: relay client + local RPC')
+    .description('run the device: relay client + local RPC (+ the browser UI with --ui)')
     .addOption(homeOption())
-    .option('--ui', 'also serve the browser UI (arrives with the desktop app)')
-    .action(async (o: { home: string; ui?: boolean }) => {
-      if (o.ui === true) throw new CommanderError(EXIT.usage, 'rampart.ui', 'browser mode (--ui) arrives with the desktop app; run without --ui');
-      const d = await runDevice(o.home, { passphrase: await passphraseIfFile(o.home), onLog: (l) => process.stderr.write(l + '\n') });
-      process.stderr.write(`device ${d.service.deviceId} running; local RPC on ${d.rpc?.url ?? '(none)'}\n`);
+    .option('--ui', 'also serve the browser UI on 127.0.0.1; prints its address (with the access token) on stdout and in <home>/ui-url')
+    .option('--ui-port <port>', 'port of the browser UI and local RPC (default: a free one)', port)
+    .addOption(new Option('--ui-dir <dir>', 'serve the renderer from DIR instead of dist/renderer (development, tests)').hideHelp())
+    .action(async (o: { home: string; ui?: boolean; uiPort?: number; uiDir?: string }) => {
+      if (o.ui !== true && (o.uiPort !== undefined || o.uiDir !== undefined)) throw new CommanderError(EXIT.usage, 'rampart.usage', '--ui-port and --ui-dir need --ui');
+      const ui = o.ui === true ? { ui: { root: o.uiDir === undefined ? defaultRendererRoot() : resolve(o.uiDir), ...(o.uiPort === undefined ? {} : { port: o.uiPort }) } } : {};
+      if (ui.ui !== undefined) await openRendererRoot(ui.ui.root); // before any passphrase prompt
+      const d = await runDevice(o.home, { passphrase: await passphraseIfFile(o.home), onLog: (l) => process.stderr.write(l + '\n'), ...ui });
+      const where = d.rpc?.uiUrl === undefined ? '' : `; browser UI on http://127.0.0.1:${d.rpc.port}/ (open the address printed on stdout)`;
+      process.stderr.write(`device ${d.service.deviceId} running; local RPC on ${d.rpc?.url ?? '(none)'}${where}\n`);
+      // The one stdout line: the address with the token in its fragment (never sent to the server, never logged).
+      if (d.rpc?.uiUrl !== undefined) process.stdout.write(`${d.rpc.uiUrl}\n`);
       await waitForSignal();
       await d.stop();
     });
@@ -241,7 +249,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return EXIT.ok;
-      if (e.code === 'rampart.ui') process.stderr.write(`rampart: ${e.message}\n`);
+      if (e.code === 'rampart.usage') process.stderr.write(`rampart: ${e.message}\n`);
       return EXIT.usage;
     }
     process.stderr.write(errorLine(e) + '\n');

@@ -56,4 +56,10 @@ export interface DeviceComponents {
    * approve every request as soon as it arrives. Never set elsewhere.
    */
   autoApproveForDemo?: boolean;
+  /**
+   * The device home's configuration (device.json) for the settings a holder changes from the
+   * UI: the configured relay, and storing a new one (used from the next start). Absent (tests,
+   * in-memory devices): the relay is `relayUrl` and cannot be changed.
+   */
+  config?: { relay(): string; setRelay(url: string): Promise<void> };
 }

@@ -12,6 +12,7 @@ import { concatBytes } from '../../shared/bytes.js';
 import { RampartError } from '../../shared/errors.js';
 import { deviceIdOf, deviceKeysFromBytes, devicePublicKeys, generateDeviceKeys, type DeviceSecretKeys } from '../../shared/identity.js';
 import { deviceIdSchema } from '../../shared/wire/primitives.js';
+import { writeFileAtomic } from '../keystore/atomic.js';
 import { FileKeystore } from '../keystore/file.js';
 import { homeSuffix, OsKeystore } from '../keystore/os.js';
 import type { Keystore } from '../keystore/types.js';
@@ -59,6 +60,13 @@ export async function initHome(
   await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
   await rename(tmp, join(dir, 'device.json'));
   return { dir, config, keystore, identity, statePath: join(dir, 'state.db') };
+}
+
+/** Stores a new relay URL in `device.json` (atomically, mode 0600); the running device keeps its relay until restarted. */
+export async function setHomeRelay(home: DeviceHome, relay: string): Promise<void> {
+  const config: DeviceFile = deviceFileSchema.parse({ ...home.config, relay });
+  await writeFileAtomic(home.dir, 'device.json', new TextEncoder().encode(JSON.stringify(config, null, 2) + '\n'));
+  home.config = config;
 }
 
 /** Opens an existing device home; clear errors for a missing or damaged one. */

@@ -8,7 +8,7 @@
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import type { CommandParams, CommandResult, DeviceApi, EventName, EventPayload, QuorumView } from '../../shared/api.js';
 import { encodeCard } from '../../shared/card.js';
-import { isRampartError } from '../../shared/errors.js';
+import { isRampartError, RampartError } from '../../shared/errors.js';
 import { deviceFingerprint } from '../../shared/fingerprint.js';
 import { devicePublicKeys } from '../../shared/identity.js';
 import { getSuite } from '../../shared/suites.js';
@@ -31,6 +31,9 @@ import { parseCertificate } from '../../shared/certificate/verify.js';
 function seenKey(env: Envelope): string {
   return messageHash(env) + ':' + String(env.seq);
 }
+
+/** The state-store key of the notifications setting ("true"/"false"; absent: off until the holder turns them on). */
+const NOTIFICATIONS_KEY = 'settings.notifications';
 
 /** Bounds on messages held for sessions whose proposal has not arrived yet. */
 const MAX_EARLY_PER_SESSION = 512;
@@ -272,5 +275,22 @@ export class DeviceService implements DeviceApi {
 
   async backups(p: CommandParams<'backups'>): Promise<CommandResult<'backups'>> {
     return this.backupStore.list(p.quorumId);
+  }
+
+  /** The configured relay (device.json) and notifications (state store); restartRequired when the relay in use differs. */
+  async settings(): Promise<CommandResult<'settings'>> {
+    const relay = this.c.config?.relay() ?? this.c.relayUrl;
+    return { relay, notifications: this.ctx.state.getValue(NOTIFICATIONS_KEY) === 'true', restartRequired: relay !== this.c.relayUrl };
+  }
+
+  /** Stores the given settings: notifications at once, a relay in device.json for the next start. */
+  async updateSettings(p: CommandParams<'updateSettings'>): Promise<CommandResult<'updateSettings'>> {
+    if (p.relay !== undefined && p.relay !== (this.c.config?.relay() ?? this.c.relayUrl)) {
+      if (this.c.config === undefined) throw new RampartError('PLAN_INVALID', 'this device has no home configuration: its relay cannot be changed');
+      await this.c.config.setRelay(p.relay);
+      this.ctx.log('settings-changed', `relay set to ${p.relay}; used from the next start`);
+    }
+    if (p.notifications !== undefined) this.ctx.state.setValue(NOTIFICATIONS_KEY, String(p.notifications));
+    return this.settings();
   }
 }

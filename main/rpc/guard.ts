@@ -37,11 +37,19 @@ function offered(req: IncomingMessage): string[] {
   return typeof h === 'string' ? h.split(',').map((p) => p.trim()).filter((p) => p !== '') : [];
 }
 
+/**
+ * DNS-rebinding defence: the Host a request names must be the loopback address we bind
+ * (`127.0.0.1:port`; `localhost:port` too unless `strict`, as the browser UI is served only
+ * from the first, the one origin its RPC connections are allowed from).
+ */
+export function hostAllowed(req: IncomingMessage, port: number, strict = false): boolean {
+  const host = req.headers.host;
+  return host === `127.0.0.1:${port}` || (!strict && host === `localhost:${port}`);
+}
+
 /** Checks an upgrade request; the refusal, or undefined when it may proceed. */
 export function checkUpgrade(req: IncomingMessage, policy: GuardPolicy): Refusal | undefined {
-  const host = req.headers.host;
-  // DNS-rebinding defence: the name used must be the loopback address we bind.
-  if (host !== `127.0.0.1:${policy.port}` && host !== `localhost:${policy.port}`) return { status: 403, reason: 'host not allowed' };
+  if (!hostAllowed(req, policy.port)) return { status: 403, reason: 'host not allowed' };
   const origin = req.headers.origin;
   if (origin !== undefined && !policy.allowedOrigins.includes(origin)) return { status: 403, reason: 'origin not allowed' };
   const protocols = offered(req);

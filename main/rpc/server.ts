@@ -4,6 +4,10 @@
  * `<home>/rpc.json` (mode 0600) while the server runs; clients present it as
  * a subprotocol and browsers must come from an allowed Origin (main/rpc/guard.ts).
  * Every DeviceService event is pushed to every connected client.
+ *
+ * Browser mode (`ui`): the same port also serves the built renderer
+ * (main/ui/static-server.ts), its origin `http://127.0.0.1:PORT` is allowed,
+ * and `<home>/ui-url` holds the page's address with the token in the fragment.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { events, type DeviceApi, type EventName, type EventPayload } from '../../shared/api.js';
 import { RPC_MAX_FRAME_BYTES, RPC_SUBPROTOCOL, type RpcServerFrame } from '../../shared/rpc-protocol.js';
+import { openRendererRoot, staticHandler } from '../ui/static-server.js';
+import { removeUiUrl, uiOrigin, uiUrl, writeUiUrl } from '../ui/ui-url.js';
 import { checkUpgrade, refuse } from './guard.js';
 import { answer, makeHandlers } from './handlers.js';
 import { removeRpcInfo, writeRpcInfo } from './info.js';
@@ -32,6 +38,8 @@ export interface RpcServerOptions {
   port?: number;
   /** Origins allowed to connect (browser mode); requests without Origin (CLI) are always checked by token only. */
   allowedOrigins?: string[];
+  /** Browser mode: serve the built renderer in `root` (must hold index.html) on the same port and allow its origin. */
+  ui?: { root: string };
 }
 
 /** A running RPC server. */
@@ -41,6 +49,8 @@ export interface RpcServerHandle {
   url: string;
   /** The token clients must present (also in rpc.json). */
   token: string;
+  /** Browser mode: the UI's address, `http://127.0.0.1:PORT/#token=…` (also in ui-url). */
+  uiUrl?: string;
   /** The bound address (always 127.0.0.1). */
   address(): AddressInfo;
   /** Drops every client, stops listening and removes rpc.json. */
@@ -49,9 +59,10 @@ export interface RpcServerHandle {
 
 function listen(http: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    http.once('error', reject);
+    const failed = (e: NodeJS.ErrnoException): void => reject(e.code === 'EADDRINUSE' ? new Error(`${HOST}:${port} is already in use; choose another port`) : e);
+    http.once('error', failed);
     http.listen(port, HOST, () => {
-      http.off('error', reject);
+      http.off('error', failed);
       resolve();
     });
   });
@@ -69,10 +80,15 @@ function send(ws: WebSocket, frame: RpcServerFrame | string): void {
 
 /** Starts the RPC server and writes rpc.json; resolves once it listens. */
 export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServerHandle> {
+  const uiRoot = opts.ui === undefined ? undefined : await openRendererRoot(opts.ui.root);
   const token = randomBytes(32).toString('hex');
   const handlers = makeHandlers(opts.api);
   const clients = new Set<WebSocket>();
-  const http = createServer((_req, res) => void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n'));
+  let serveFile: ReturnType<typeof staticHandler> | undefined;
+  const http = createServer((req, res) => {
+    if (serveFile !== undefined) return serveFile(req, res);
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: RPC_MAX_FRAME_BYTES,
@@ -81,7 +97,10 @@ export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServerH
   });
   await listen(http, opts.port ?? 0);
   const address = http.address() as AddressInfo;
-  const policy = { token, port: address.port, allowedOrigins: opts.allowedOrigins ?? [] };
+  const ui = uiRoot === undefined ? undefined : uiUrl(address.port, token);
+  if (uiRoot !== undefined) serveFile = staticHandler(uiRoot, address.port);
+  const allowedOrigins = [...(opts.allowedOrigins ?? []), ...(ui === undefined ? [] : [uiOrigin(address.port)])];
+  const policy = { token, port: address.port, allowedOrigins };
 
   http.on('upgrade', (req, socket, head) => {
     const refusal = checkUpgrade(req, policy);
@@ -106,9 +125,11 @@ export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServerH
 
   try {
     await writeRpcInfo(opts.home, { port: address.port, token, pid: process.pid });
+    if (ui !== undefined) await writeUiUrl(opts.home, ui);
   } catch (e) {
     unsubscribe();
     http.close();
+    await removeRpcInfo(opts.home, token);
     throw e;
   }
 
@@ -120,11 +141,13 @@ export async function startRpcServer(opts: RpcServerOptions): Promise<RpcServerH
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
     await removeRpcInfo(opts.home, token);
+    if (ui !== undefined) await removeUiUrl(opts.home, ui);
   };
   return {
     port: address.port,
     url: `ws://${HOST}:${address.port}`,
     token,
+    ...(ui === undefined ? {} : { uiUrl: ui }),
     address: () => ({ ...address }),
     close: () => (closing ??= close()),
   };

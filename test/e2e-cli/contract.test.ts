@@ -42,14 +42,14 @@ describe('rampart CLI contract (exit codes, one-line errors)', () => {
     for (const cmd of ['relay', 'device', 'status', 'requests', 'approve', 'reject', 'quorum', 'reshare', 'sign', 'log', 'demo']) expect(r.stdout).toContain(cmd);
   });
 
-  it('usage errors exit 2: an unknown command, a missing --home, an unknown option or choice, --ui', T, async () => {
+  it('usage errors exit 2: an unknown command, a missing --home, an unknown option or choice, --ui-port without --ui', T, async () => {
     const x = join(c.root, 'x');
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['status', '--json'], /--home/],
       [['status', '--home', x, '--frobnicate'], /unknown option '--frobnicate'/],
       [['quorum', 'create', '--home', x, '--name', 'Q', '--suite', 'rsa', '--threshold', '2', '--member', 'x'.repeat(20)], /rsa/],
-      [['device', 'run', '--home', x, '--ui'], /--ui/],
+      [['device', 'run', '--home', x, '--ui-port', '9999'], /--ui/],
     ];
     const results = await Promise.all(cases.map(([args]) => c.run(args)));
     results.forEach((r, i) => {

@@ -178,6 +178,7 @@ class ChildDevice implements DeviceHandle {
 
   static spawn(): ChildDevice {
     const child = track(fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    child.setMaxListeners(0); // hosted mode: every device of the process listens on it
     return new ChildDevice(child);
   }
 

@@ -128,6 +128,7 @@ export class ReshareSessions {
     });
     const run = this.newRun(env, old, oldCert);
     const done = new Promise<CommandResult<'reshare'>>((resolve, reject) => (run.waiter = { resolve, reject }));
+    this.progress(run, 'approving');
     if (joining.length > 0) {
       await this.ctx.send('reshare/context', p.quorumId, sessionId, old.epoch, joining.map((m) => m.deviceId), {
         proposalHash: run.ref,
@@ -165,6 +166,18 @@ export class ReshareSessions {
     };
     this.runs.set(env.sessionId, run);
     return run;
+  }
+
+  /**
+   * The progress view's feed (DESIGN §4 steps 3–6). Who acked is known in full only to the
+   * coordinator (acks go to it); the others report their own ack and the new roster as missing
+   * until the certificate arrives.
+   */
+  private progress(run: ReshareRun, phase: 'approving' | 'dealing' | 'acking' | 'certifying' | 'committed' | 'aborted', reason?: string): void {
+    const p = run.propose;
+    const acked = [...run.acks.keys()];
+    const missing = phase === 'committed' ? [] : run.newRoster.map((m) => m.deviceId).filter((d) => !run.acks.has(d));
+    this.ctx.emit('sessionProgress', { sessionId: p.sessionId, quorumId: p.quorumId, kind: 'reshare', phase, acked, missing, ...(reason === undefined ? {} : { reason: reason.slice(0, 500) }) });
   }
 
   private participants(run: ReshareRun): string[] {
@@ -227,6 +240,7 @@ export class ReshareSessions {
         return this.onDeal(run, env);
       case 'reshare/ack':
         run.acks.set(env.from, { transcriptHash: env.body.transcriptHash, signature: env.body.signature });
+        if (run.output !== undefined) this.progress(run, 'acking');
         return this.maybeCertify(run);
       case 'reshare/complaint':
         return this.abort(run, `complaint (${env.body.code}) against ${env.body.dealer ?? 'the dealer set'}: ${env.body.reason}`, env.body.dealer ?? env.from);
@@ -328,6 +342,7 @@ export class ReshareSessions {
   private readonly joinerChain = new Map<string, Certificate[]>();
 
   private addRequest(run: ReshareRun): void {
+    this.progress(run, 'approving');
     const p = run.propose;
     const view = (d: string) => {
       const peer = this.ctx.peer(d);
@@ -414,6 +429,7 @@ export class ReshareSessions {
       newThreshold: p.body.newThreshold,
       newRoster: run.newRoster,
     };
+    this.progress(run, 'dealing');
     if (env.body.dealers.includes(this.ctx.deviceId)) await this.deal(run);
   }
 
@@ -503,6 +519,7 @@ export class ReshareSessions {
     await this.ctx.send('reshare/ack', p.quorumId, p.sessionId, p.epoch, [coordinator], { transcriptHash: result.transcriptHash, signature });
     await commitToRound(this.ctx, run.round);
     for (const early of run.earlyCommits.splice(0)) await onRoundMessage(this.ctx, run.round, early);
+    this.progress(run, 'acking');
     await this.maybeCertify(run);
   }
 
@@ -524,6 +541,7 @@ export class ReshareSessions {
       return;
     }
     round.hold = false;
+    this.progress(run, 'certifying');
     await maybeStartSigning(this.ctx, round);
   }
 
@@ -570,6 +588,8 @@ export class ReshareSessions {
     await Promise.all([...deletions, oldDeleted]);
     run.done = true;
     this.inbox.drop(run.ref);
+    for (const a of cert.acks) if (!run.acks.has(a.deviceId)) run.acks.set(a.deviceId, { transcriptHash: cert.transcriptHash, signature: a.signature });
+    this.progress(run, 'committed');
     this.ctx.state.atomically(() => {
       if (run.isOld) this.ctx.log('share-deleted', `epoch ${run.old.epoch} share deleted after the epoch ${cert.epoch} certificate`, p.quorumId, p.sessionId);
       this.ctx.log('reshare-committed', `epoch ${run.old.epoch} → ${cert.epoch}: ${cert.threshold}-of-${cert.roster.length}`, p.quorumId, p.sessionId);
@@ -640,6 +660,7 @@ export class ReshareSessions {
     // With abort evidence the epoch is free for another session again (step 7).
     if (this.ctx.state.getValue(this.lockKey(run)) === p.sessionId) this.ctx.state.setValue(this.lockKey(run), '');
     this.ctx.log('reshare-aborted', reason, p.quorumId, p.sessionId);
+    this.progress(run, 'aborted', reason);
     run.waiter?.reject(new RampartError(code, `reshare aborted: ${reason}`, culprit));
   }
 }

@@ -5,12 +5,9 @@
  * stale device itself, or a member that receives its proposal — refuses with
  * one message that names the device, both epochs and what the holder must
  * do. The message travels as the `reason` of a sign/reshare rejection,
- * prefixed with the code, so the proposer can end the session at once
- * (SHARE_STALE) instead of waiting for it to expire.
+ * prefixed with the code and the stale device, so the proposer can end the
+ * session at once (SHARE_STALE) instead of waiting for it to expire.
  */
-
-/** Prefix of a rejection reason that reports a stale share. */
-export const STALE_PREFIX = 'SHARE_STALE: ';
 
 /** Who holds the stale share, and the epochs involved. */
 export interface StaleShare {
@@ -33,12 +30,25 @@ export function staleShareMessage(s: StaleShare): string {
   );
 }
 
-/** A rejection reason carrying the stale-share report. */
-export function staleShareReason(s: StaleShare): string {
-  return STALE_PREFIX + staleShareMessage(s);
+/**
+ * Which of two devices that disagree on the epoch holds the stale share: the one behind.
+ * `local` is the device deciding, `remote` the sender of the proposal it received.
+ */
+export function staleSide(local: { deviceId: string; epoch: number }, remote: { deviceId: string; name?: string | undefined; epoch: number }): StaleShare {
+  return remote.epoch < local.epoch
+    ? { deviceId: remote.deviceId, ...(remote.name === undefined ? {} : { name: remote.name }), deviceEpoch: remote.epoch, quorumEpoch: local.epoch }
+    : { deviceId: local.deviceId, deviceEpoch: local.epoch, quorumEpoch: remote.epoch };
 }
 
-/** The message of a stale-share rejection reason, or undefined for any other reason. */
-export function staleShareFromReason(reason: string): string | undefined {
-  return reason.startsWith(STALE_PREFIX) ? reason.slice(STALE_PREFIX.length) : undefined;
+/** A rejection reason carrying the report: `SHARE_STALE(<deviceId>): <message>`. */
+export function staleShareReason(s: StaleShare): string {
+  return `SHARE_STALE(${s.deviceId}): ${staleShareMessage(s)}`;
+}
+
+const STALE_REASON = /^SHARE_STALE\(([0-9a-f]{32})\): /;
+
+/** The stale device and the message of a stale-share rejection reason, or undefined for any other reason. */
+export function staleShareFromReason(reason: string): { deviceId: string; message: string } | undefined {
+  const m = STALE_REASON.exec(reason);
+  return m === null ? undefined : { deviceId: m[1] as string, message: reason.slice(m[0].length) };
 }

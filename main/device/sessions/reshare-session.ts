@@ -23,7 +23,7 @@ import { deviceFingerprint, rosterFingerprint, sessionCode } from '../../../shar
 import { DOMAIN } from '../../../shared/hash.js';
 import { checkRoster } from '../../../shared/identifiers.js';
 import { signDomain } from '../../../shared/identity.js';
-import { staleShareFromReason, staleShareMessage, staleShareReason, type StaleShare } from '../../../shared/stale-share.js';
+import { staleShareFromReason, staleShareMessage, staleShareReason, staleSide } from '../../../shared/stale-share.js';
 import { dealReshare } from '../../../shared/reshare/deal.js';
 import { receiveReshare } from '../../../shared/reshare/receive.js';
 import { commitmentsHash } from '../../../shared/reshare/transcript.js';
@@ -41,8 +41,6 @@ import { commitToRound, maybeStartSigning, newRound, onRoundMessage, type FrostR
 
 const RESHARE_TTL_MS = 30 * 60_000;
 
-/** The proposer of a run. */
-const p0 = (run: { propose: { from: string } }): string => run.propose.from;
 
 /** One reshare as this device sees it. */
 interface ReshareRun {
@@ -223,10 +221,11 @@ export class ReshareSessions {
         const who = this.ctx.peer(env.from)?.name ?? env.from;
         const stale = staleShareFromReason(env.body.reason);
         if (stale !== undefined) {
-          this.ctx.log('share-stale', stale, run.propose.quorumId, run.propose.sessionId);
+          this.ctx.log('share-stale', stale.message, run.propose.quorumId, run.propose.sessionId);
           // The proposer is behind, or a member of the new roster is (it can never ack): over now.
-          if (stale.includes(`(${p0(run)})`) || stale.startsWith(`device ${p0(run)} `)) return this.abort(run, stale, p0(run), 'SHARE_STALE');
-          if (run.newRoster.some((m) => m.deviceId === env.from)) return this.abort(run, stale, env.from, 'SHARE_STALE');
+          if (stale.deviceId === run.propose.from || run.newRoster.some((m) => m.deviceId === stale.deviceId)) {
+            return this.abort(run, stale.message, stale.deviceId, 'SHARE_STALE');
+          }
         }
         this.ctx.log('reshare-rejection-received', `${who}: ${env.body.reason}`, run.propose.quorumId, run.propose.sessionId);
         if (!run.old.roster.some((m) => m.deviceId === env.from)) return this.abort(run, `joining device ${who} rejected: ${env.body.reason}`, env.from);
@@ -281,10 +280,7 @@ export class ReshareSessions {
     if (!old.roster.some((m) => m.deviceId === env.from) && env.epoch <= old.epoch) return;
     if (env.epoch !== old.epoch) {
       // DESIGN §6 stale-share diagnosis: whichever side is behind holds a share that can never deal.
-      const stale: StaleShare =
-        env.epoch < old.epoch
-          ? { deviceId: env.from, name: this.ctx.peer(env.from)?.name, deviceEpoch: env.epoch, quorumEpoch: old.epoch }
-          : { deviceId: this.ctx.deviceId, deviceEpoch: old.epoch, quorumEpoch: env.epoch };
+      const stale = staleSide({ deviceId: this.ctx.deviceId, epoch: old.epoch }, { deviceId: env.from, name: this.ctx.peer(env.from)?.name, epoch: env.epoch });
       this.ctx.log(stale.deviceId === this.ctx.deviceId ? 'share-stale' : 'reshare-refused', staleShareMessage(stale), env.quorumId, env.sessionId);
       // Everyone the proposal names hears it, so no member waits for a session that cannot complete.
       const to = [env.from, ...env.body.newMembers.map((m) => m.deviceId)];

@@ -7,7 +7,7 @@
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { CommandResult } from '../../../shared/api.js';
 import { RampartError } from '../../../shared/errors.js';
-import { staleShareFromReason, staleShareMessage, staleShareReason, type StaleShare } from '../../../shared/stale-share.js';
+import { staleShareFromReason, staleShareMessage, staleShareReason, staleSide } from '../../../shared/stale-share.js';
 import { deviceFingerprint, sessionCode } from '../../../shared/fingerprint.js';
 import { getSuite } from '../../../shared/suites.js';
 import { proposalHash, signApproval, verifyApproval, type Envelope } from '../../../shared/wire/envelope.js';
@@ -140,10 +140,7 @@ export class SignSessions {
     if (epoch === undefined || !epoch.roster.some((m) => m.deviceId === env.from)) return;
     if (env.epoch !== epoch.epoch) {
       // DESIGN §6 stale-share diagnosis: whichever side is behind holds a share that can never sign.
-      const stale: StaleShare =
-        env.epoch < epoch.epoch
-          ? { deviceId: env.from, name: this.ctx.peer(env.from)?.name, deviceEpoch: env.epoch, quorumEpoch: epoch.epoch }
-          : { deviceId: this.ctx.deviceId, deviceEpoch: epoch.epoch, quorumEpoch: env.epoch };
+      const stale = staleSide({ deviceId: this.ctx.deviceId, epoch: epoch.epoch }, { deviceId: env.from, name: this.ctx.peer(env.from)?.name, epoch: env.epoch });
       if (stale.deviceId === this.ctx.deviceId) this.ctx.log('share-stale', staleShareMessage(stale), env.quorumId, env.sessionId);
       await this.ctx.send('sign/reject', env.quorumId, env.sessionId, env.epoch, [env.from], { proposalHash: proposalHash(env), reason: staleShareReason(stale) });
       return;
@@ -184,18 +181,16 @@ export class SignSessions {
     if (r === undefined || r.coordinator !== this.ctx.deviceId || !r.epoch.roster.some((m) => m.deviceId === env.from)) return;
     const stale = staleShareFromReason(env.body.reason);
     if (stale !== undefined) {
-      this.ctx.log('share-stale', stale, r.quorumId, r.sessionId);
+      this.ctx.log('share-stale', stale.message, r.quorumId, r.sessionId);
       // This device is the one behind: nobody will sign its epoch, so end the session now.
-      if (stale.includes(`(${this.ctx.deviceId})`) || stale.startsWith(`device ${this.ctx.deviceId} `)) {
-        return this.abort(r, new RampartError('SHARE_STALE', stale, this.ctx.deviceId));
-      }
+      if (stale.deviceId === this.ctx.deviceId) return this.abort(r, new RampartError('SHARE_STALE', stale.message, this.ctx.deviceId));
     }
     const set = this.rejections.get(env.sessionId) ?? new Set<string>();
     set.add(env.from);
     this.rejections.set(env.sessionId, set);
     // t becomes unreachable once more than n − t members reject.
     if (set.size > r.epoch.roster.length - r.epoch.threshold) {
-      const why = stale ?? `signing rejected: ${env.body.reason}`;
+      const why = stale?.message ?? `signing rejected: ${env.body.reason}`;
       return this.abort(r, new RampartError(stale !== undefined ? 'SHARE_STALE' : 'SIGNERS_INSUFFICIENT', why, env.from));
     }
   }

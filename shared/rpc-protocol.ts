@@ -67,3 +67,27 @@ export function errorFromInfo(info: ErrorInfo): RampartError {
   const message = suffix !== '' && info.message.endsWith(suffix) ? info.message.slice(0, -suffix.length) : info.message;
   return new RampartError(info.code, message, info.culprit);
 }
+
+/** A call a client is waiting on. */
+export interface PendingCall {
+  method: CommandName;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Settles the call a result or error frame answers — with the result validated against the
+ * command's schema, or the error rebuilt — for the Node client and the browser bridge alike.
+ * `settle` takes the call out of the client's table (undefined: nobody waits for that id).
+ */
+export function answerCall(frame: Exclude<RpcServerFrame, { event: string }>, settle: (id: number) => PendingCall | undefined): void {
+  if ('error' in frame) {
+    if (frame.id !== null) settle(frame.id)?.reject(errorFromInfo(frame.error));
+    return;
+  }
+  const p = settle(frame.id);
+  if (p === undefined) return;
+  const r = commands[p.method].result.safeParse(frame.result);
+  if (r.success) p.resolve(r.data);
+  else p.reject(new RampartError('ENCODING_INVALID', `the device sent an invalid ${p.method} result: ${describeIssues(r.error, 'result')}`));
+}

@@ -7,7 +7,7 @@
 import WebSocket, { type RawData } from 'ws';
 import { commands, events, type CommandName, type DeviceApi, type EventName, type EventPayload } from '../../shared/api.js';
 import { RampartError } from '../../shared/errors.js';
-import { RPC_SUBPROTOCOL, RPC_TOKEN_PREFIX, describeIssues, errorFromInfo, parseParams, serverFrameSchema } from '../../shared/rpc-protocol.js';
+import { RPC_SUBPROTOCOL, RPC_TOKEN_PREFIX, answerCall, parseParams, serverFrameSchema } from '../../shared/rpc-protocol.js';
 import { notRunning, readRpcInfo } from './info.js';
 
 /** Commands that wait for other holders (DESIGN §7: they print once the quorum completes). */
@@ -84,14 +84,8 @@ export async function connectRpc(target: string | { url: string; token: string }
           // a listener's failure is its own
         }
       }
-    } else if ('error' in frame) {
-      if (frame.id !== null) settle(frame.id)?.reject(errorFromInfo(frame.error));
     } else {
-      const p = settle(frame.id);
-      if (p === undefined) return;
-      const r = commands[p.method].result.safeParse(frame.result);
-      if (r.success) p.resolve(r.data);
-      else p.reject(new RampartError('ENCODING_INVALID', `the device sent an invalid ${p.method} result: ${describeIssues(r.error, 'result')}`));
+      answerCall(frame, settle);
     }
   };
   ws.on('message', onFrame);

@@ -26,7 +26,7 @@
 import { commands, events, type CommandName, type DeviceApi, type EventName } from '../../../shared/api.js';
 import type { BridgeListener, RampartBridge } from '../../../shared/bridge.js';
 import { RampartError } from '../../../shared/errors.js';
-import { RPC_SUBPROTOCOL, RPC_TOKEN_PREFIX, describeIssues, errorFromInfo, parseParams, rpcTokenSchema, serverFrameSchema } from '../../../shared/rpc-protocol.js';
+import { RPC_SUBPROTOCOL, RPC_TOKEN_PREFIX, answerCall, parseParams, rpcTokenSchema, serverFrameSchema } from '../../../shared/rpc-protocol.js';
 
 /** The part of the browser WebSocket the bridge uses. */
 export interface SocketLike {
@@ -167,14 +167,8 @@ export function createBrowserBridge(o: BrowserBridgeOptions): BrowserBridge {
       const r = events[event].safeParse(frame.payload);
       if (!r.success) return;
       for (const l of [...listeners]) isolated(() => l(event, r.data as never));
-    } else if ('error' in frame) {
-      if (frame.id !== null) settle(frame.id)?.reject(errorFromInfo(frame.error));
     } else {
-      const p = settle(frame.id);
-      if (p === undefined) return;
-      const r = commands[p.method].result.safeParse(frame.result);
-      if (r.success) p.resolve(r.data);
-      else p.reject(new RampartError('ENCODING_INVALID', `the device sent an invalid ${p.method} result: ${describeIssues(r.error, 'result')}`));
+      answerCall(frame, settle);
     }
   };
 

@@ -53,22 +53,29 @@ interface Parts {
   service: DeviceService;
 }
 
-async function startParts(home: string, o: RunDeviceOptions): Promise<Parts> {
-  const h = await openHome(home, o.passphrase === undefined ? {} : { passphrase: o.passphrase });
-  const state = new StateStore(h.statePath);
-  const relay = new RelayClient({ url: h.config.relay, identity: h.identity, onError: (e) => o.onLog?.(`relay: ${e instanceof Error ? e.message : String(e)}`) });
-  const service = new DeviceService({
+/** The components a device home gives its DeviceService, whether it runs (daemon) or not (offline backup commands). */
+function homeComponents(h: DeviceHome, state: StateStore) {
+  return {
     name: h.config.name,
     relayUrl: h.config.relay,
     keystoreBackend: h.config.keystore,
     identity: h.identity,
     secrets: h.keystore,
-    config: { relay: () => h.config.relay, setRelay: (url) => setHomeRelay(h, url) },
+    config: { relay: () => h.config.relay, setRelay: (url: string) => setHomeRelay(h, url) },
     state,
-    transport: relay,
     clock: { now: () => Date.now() },
+    replaceIdentity: async (keys: Parameters<typeof replaceHomeIdentity>[1]) => void (await replaceHomeIdentity(h, keys)),
+  } satisfies Partial<ConstructorParameters<typeof DeviceService>[0]>;
+}
+
+async function startParts(home: string, o: RunDeviceOptions): Promise<Parts> {
+  const h = await openHome(home, o.passphrase === undefined ? {} : { passphrase: o.passphrase });
+  const state = new StateStore(h.statePath);
+  const relay = new RelayClient({ url: h.config.relay, identity: h.identity, onError: (e) => o.onLog?.(`relay: ${e instanceof Error ? e.message : String(e)}`) });
+  const service = new DeviceService({
+    ...homeComponents(h, state),
+    transport: relay,
     autoApproveForDemo: o.autoApproveForDemo === true,
-    replaceIdentity: async (keys) => void (await replaceHomeIdentity(h, keys)),
     certificateFor: relayCertificateLookup(h.config.relay, { deviceId: relay.deviceId, client: relay }),
   });
   relay.on('connection', (e) => service.connectionChanged(e.connected));
@@ -177,16 +184,8 @@ export async function openOfflineDevice(home: string, o: { passphrase?: string; 
   const h = await openHome(home, o.passphrase === undefined ? {} : { passphrase: o.passphrase });
   const state = new StateStore(h.statePath);
   const service = new DeviceService({
-    name: h.config.name,
-    relayUrl: h.config.relay,
-    keystoreBackend: h.config.keystore,
-    identity: h.identity,
-    secrets: h.keystore,
-    config: { relay: () => h.config.relay, setRelay: (url) => setHomeRelay(h, url) },
-    state,
+    ...homeComponents(h, state),
     transport: offlineTransport,
-    clock: { now: () => Date.now() },
-    replaceIdentity: async (keys) => void (await replaceHomeIdentity(h, keys)),
     certificateFor: relayCertificateLookup(h.config.relay, undefined, o.relayLookupTimeoutMs),
     ...(o.relayLookupTimeoutMs === undefined ? {} : { relayLookupTimeoutMs: o.relayLookupTimeoutMs + 1_000 }),
   });

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { CommandParams } from '../../../../shared/api.js';
 import { CardPreviewList } from '../../components/CardPreviewList.js';
 import { parseCardLines, parseThreshold } from '../../lib/input.js';
+import { FormActions } from '../../components/FormActions.js';
 
 type Suite = CommandParams<'createQuorum'>['suite'];
 
@@ -64,19 +65,7 @@ export function NewQuorumForm({ onSubmit, onCancel }: Props) {
         </p>
         <CardPreviewList text={cards} id="nq-cards-preview" />
       </div>
-      {problem !== null && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary">
-          Create quorum
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions problem={problem} submitLabel="Create quorum" onCancel={onCancel} />
     </form>
   );
 }

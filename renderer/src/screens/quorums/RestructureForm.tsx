@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { CommandParams, QuorumView } from '../../../../shared/api.js';
 import { CardPreviewList } from '../../components/CardPreviewList.js';
 import { parseCardLines, parseThreshold } from '../../lib/input.js';
+import { FormActions } from '../../components/FormActions.js';
 
 interface Props {
   quorum: QuorumView;
@@ -58,19 +59,7 @@ export function RestructureForm({ quorum, selfId, onSubmit, onCancel }: Props) {
           </div>
         ))}
       </fieldset>
-      {problem !== null && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary">
-          Propose restructure
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions problem={problem} submitLabel="Propose restructure" onCancel={onCancel} />
     </form>
   );
 }

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CommandParams, QuorumView } from '../../../../shared/api.js';
 import { parseMessageHex } from '../../lib/input.js';
+import { FormActions } from '../../components/FormActions.js';
 
 interface Props {
   quorum: QuorumView;
@@ -35,19 +36,7 @@ export function SignForm({ quorum, onSubmit, onCancel }: Props) {
         <input id={`sign-description-${q}`} value={description} maxLength={500} onChange={(e) => setDescription(e.target.value)} />
         <p className="hint">Approvers see this description next to the message.</p>
       </div>
-      {problem !== null && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary">
-          Request signature
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions problem={problem} submitLabel="Request signature" onCancel={onCancel} />
     </form>
   );
 }

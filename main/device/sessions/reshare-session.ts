@@ -169,12 +169,11 @@ export class ReshareSessions {
   /**
    * The progress view's feed (DESIGN §4 steps 3–6). Who acked is known in full only to the
    * coordinator (acks go to it); the others report their own ack and the new roster as missing
-   * until the certificate arrives.
+   * until the certificate arrives, whose acks are then the list (`acked`).
    */
-  private progress(run: ReshareRun, phase: 'approving' | 'dealing' | 'acking' | 'certifying' | 'committed' | 'aborted', reason?: string): void {
+  private progress(run: ReshareRun, phase: 'approving' | 'dealing' | 'acking' | 'certifying' | 'committed' | 'aborted', reason?: string, acked = [...run.acks.keys()]): void {
     const p = run.propose;
-    const acked = [...run.acks.keys()];
-    const missing = phase === 'committed' ? [] : run.newRoster.map((m) => m.deviceId).filter((d) => !run.acks.has(d));
+    const missing = run.newRoster.map((m) => m.deviceId).filter((d) => !acked.includes(d));
     this.ctx.emit('sessionProgress', { sessionId: p.sessionId, quorumId: p.quorumId, kind: 'reshare', phase, acked, missing, ...(reason === undefined ? {} : { reason: reason.slice(0, 500) }) });
   }
 
@@ -584,8 +583,7 @@ export class ReshareSessions {
     await Promise.all([...deletions, oldDeleted]);
     run.done = true;
     this.inbox.drop(run.ref);
-    for (const a of cert.acks) if (!run.acks.has(a.deviceId)) run.acks.set(a.deviceId, { transcriptHash: cert.transcriptHash, signature: a.signature });
-    this.progress(run, 'committed');
+    this.progress(run, 'committed', undefined, cert.acks.map((a) => a.deviceId));
     this.ctx.state.atomically(() => {
       if (run.isOld) this.ctx.log('share-deleted', `epoch ${run.old.epoch} share deleted after the epoch ${cert.epoch} certificate`, p.quorumId, p.sessionId);
       this.ctx.log('reshare-committed', `epoch ${run.old.epoch} → ${cert.epoch}: ${cert.threshold}-of-${cert.roster.length}`, p.quorumId, p.sessionId);

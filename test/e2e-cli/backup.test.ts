@@ -57,10 +57,7 @@ describe('rampart backup end to end: relay + device processes', () => {
   const file = (name: string) => join(c.root, name);
 
   beforeAll(async () => {
-    c = await Cluster.create('rampart-e2e-backup-');
-    await c.startRelay();
-    [A, B, C] = (await Promise.all(['alice', 'bob', 'carol'].map((n) => c.initDevice(n)))) as [Device, Device, Device];
-    await Promise.all([A, B, C].map((d) => c.startDevice(d)));
+    ({ cluster: c, devices: [A, B, C] } = await Cluster.trio('rampart-e2e-backup-'));
   }, STEP_MS);
 
   afterAll(async () => {

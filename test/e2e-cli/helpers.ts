@@ -217,6 +217,15 @@ export class Cluster {
     return new Cluster(await mkdtemp(join(tmpdir(), prefix)));
   }
 
+  /** A cluster with its relay and three running devices: alice, bob and carol. */
+  static async trio(prefix: string): Promise<{ cluster: Cluster; devices: [Device, Device, Device] }> {
+    const cluster = await Cluster.create(prefix);
+    await cluster.startRelay();
+    const devices = (await Promise.all(['alice', 'bob', 'carol'].map((n) => cluster.initDevice(n)))) as [Device, Device, Device];
+    await Promise.all(devices.map((d) => cluster.startDevice(d)));
+    return { cluster, devices };
+  }
+
   /** Starts a child `rampart` process (tracked for cleanup). */
   spawn(label: string, args: string[], env: Record<string, string | undefined> = {}): Proc {
     const p = new Proc(label, args, childEnv(env));

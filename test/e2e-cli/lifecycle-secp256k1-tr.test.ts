@@ -22,10 +22,7 @@ describe('rampart CLI end to end (secp256k1-tr): relay + 3 device processes', ()
   let groupKey = '';
 
   beforeAll(async () => {
-    c = await Cluster.create('rampart-e2e-secp-');
-    await c.startRelay();
-    [A, B, C] = (await Promise.all(['alice', 'bob', 'carol'].map((n) => c.initDevice(n)))) as [Device, Device, Device];
-    await Promise.all([A, B, C].map((d) => c.startDevice(d)));
+    ({ cluster: c, devices: [A, B, C] } = await Cluster.trio('rampart-e2e-secp-'));
   }, STEP_MS);
 
   afterAll(async () => {

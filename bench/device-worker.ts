@@ -8,7 +8,9 @@
  * process), or forked as a child process (`fork('bench/device-worker.ts')`),
  * one device per process, driven by the IPC requests of `WorkerRequest`.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { CommandParams, CommandResult, EventPayload } from '../shared/api.js';
@@ -200,8 +202,36 @@ type WorkerOp =
 /** IPC answers: `ok` with the result of the request, or its error message. */
 export type WorkerResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
+/**
+ * `RAMPART_BENCH_CPU_PROFILE=DIR`: each worker process writes one V8 CPU profile of the measured
+ * window (first `startCounting` to first `report`) to DIR/worker-<pid>.cpuprofile.
+ */
+function measuredWindowProfiler(): { start(): void; stop(): Promise<void> } {
+  const dir = process.env.RAMPART_BENCH_CPU_PROFILE;
+  if (dir === undefined || dir === '') return { start() {}, stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  let state: 'idle' | 'running' | 'done' = 'idle';
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  return {
+    start() {
+      if (state !== 'idle') return;
+      state = 'running';
+      void post('Profiler.enable').then(() => post('Profiler.start'));
+    },
+    async stop() {
+      if (state !== 'running') return;
+      state = 'done';
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(join(dir, `worker-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
+}
+
 async function serve(): Promise<void> {
   const devices: (BenchDevice | undefined)[] = [];
+  const profiler = measuredWindowProfiler();
   const answer = (r: WorkerResponse) => process.send?.(r);
   const handle = async (m: WorkerRequest): Promise<unknown> => {
     if (m.op === 'init') {
@@ -225,8 +255,10 @@ async function serve(): Promise<void> {
       case 'waitLog':
         return device.waitLog(m.type, m.quorumId, m.count, m.timeoutMs);
       case 'startCounting':
+        profiler.start();
         return device.startCounting();
       case 'report':
+        await profiler.stop();
         return device.report(m.quorumId, m.count);
       case 'reshare':
         return device.reshare(m.params);

@@ -4,11 +4,8 @@
  * info = utf8(DOMAIN.hpkeShare); AAD = canonical JSON of the envelope header
  * plus the recipient's deviceId, so a ciphertext opens only for that recipient,
  * in that quorum, session, epoch and message kind, from that sender.
- * The KEM is @hpke/core's DhkemX25519HkdfSha256, which uses WebCrypto's native X25519
- * (Node ≥ 20, current browsers); AEAD and KDF are pure JS or WebCrypto: works in Node and browsers.
+ * The suite itself (and which X25519 it uses) is ./hpke-suite.ts.
  */
-import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
-import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
 import { bytesToHex, tryHexToBytes, utf8ToBytes } from '../bytes.js';
 import { RampartError } from '../errors.js';
 import { DOMAIN } from '../hash.js';
@@ -16,13 +13,8 @@ import type { DeviceSecretKeys } from '../identity.js';
 import type { Sealed } from './bodies.js';
 import { canonicalBytes } from './canonical.js';
 import { envelopeHeader, type EnvelopeHeader } from './envelope.js';
+import { hpkeSuite } from './hpke-suite.js';
 
-/** The one HPKE suite (exported for the RFC 9180 vector test; use sealShare/openShare). */
-export const hpkeSuite = new CipherSuite({
-  kem: new DhkemX25519HkdfSha256(),
-  kdf: new HkdfSha256(),
-  aead: new Chacha20Poly1305(),
-});
 
 const INFO = utf8ToBytes(DOMAIN.hpkeShare);
 
@@ -51,8 +43,9 @@ export async function sealShare(
     throw new RampartError('ENCODING_INVALID', 'recipient HPKE key must be 32 bytes of lower-case hex', recipientDeviceId);
   }
   try {
-    const recipientPublicKey = await hpkeSuite.kem.deserializePublicKey(pk);
-    const { enc, ct } = await hpkeSuite.seal({ recipientPublicKey, info: INFO }, plaintext, aad(header, recipientDeviceId));
+    const suite = hpkeSuite();
+    const recipientPublicKey = await suite.kem.deserializePublicKey(pk);
+    const { enc, ct } = await suite.seal({ recipientPublicKey, info: INFO }, plaintext, aad(header, recipientDeviceId));
     return { enc: bytesToHex(new Uint8Array(enc)), ct: bytesToHex(new Uint8Array(ct)) };
   } catch {
     // e.g. a low-order X25519 key, which RFC 9180 §7.1.4 requires us to refuse.
@@ -63,17 +56,18 @@ export async function sealShare(
 /**
  * The imported HPKE private key of a device, per key buffer (a SecretKey hands out the same
  * array every time). Importing is a PKCS#8 decode in WebCrypto — dearer than the X25519 itself,
- * and a receiver opens one sub-share per dealer. The WeakMap holds nothing alive, and a key
- * buffer rewritten in place (wiped) is imported again.
+ * and a receiver opens one sub-share per dealer. The WeakMap holds nothing alive; a key
+ * buffer rewritten in place (wiped), or a suite switched since, imports again.
  */
-type HpkePrivateKey = Awaited<ReturnType<typeof hpkeSuite.kem.deserializePrivateKey>>;
-const importedKeys = new WeakMap<Uint8Array, { bytes: string; key: Promise<HpkePrivateKey> }>();
-function privateKeyOf(raw: Uint8Array): Promise<HpkePrivateKey> {
+type HpkeSuite = ReturnType<typeof hpkeSuite>;
+type HpkePrivateKey = Awaited<ReturnType<HpkeSuite['kem']['deserializePrivateKey']>>;
+const importedKeys = new WeakMap<Uint8Array, { bytes: string; suite: HpkeSuite; key: Promise<HpkePrivateKey> }>();
+function privateKeyOf(suite: HpkeSuite, raw: Uint8Array): Promise<HpkePrivateKey> {
   const bytes = bytesToHex(raw);
   const hit = importedKeys.get(raw);
-  if (hit !== undefined && hit.bytes === bytes) return hit.key;
-  const key = hpkeSuite.kem.deserializePrivateKey(raw);
-  importedKeys.set(raw, { bytes, key });
+  if (hit !== undefined && hit.bytes === bytes && hit.suite === suite) return hit.key;
+  const key = suite.kem.deserializePrivateKey(raw);
+  importedKeys.set(raw, { bytes, suite, key });
   key.catch(() => importedKeys.delete(raw));
   return key;
 }
@@ -96,8 +90,9 @@ export async function openShare(
   const ct = typeof sealed.ct === 'string' ? tryHexToBytes(sealed.ct) : undefined;
   if (enc === undefined || ct === undefined) return fail('malformed enc or ciphertext');
   try {
-    const recipientKey = await privateKeyOf(secretKeys.hpkeKey.expose());
-    const pt = await hpkeSuite.open({ recipientKey, enc, info: INFO }, ct, aad(header, myDeviceId));
+    const suite = hpkeSuite();
+    const recipientKey = await privateKeyOf(suite, secretKeys.hpkeKey.expose());
+    const pt = await suite.open({ recipientKey, enc, info: INFO }, ct, aad(header, myDeviceId));
     return new Uint8Array(pt);
   } catch {
     return fail('authentication failed');

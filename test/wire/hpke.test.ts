@@ -10,7 +10,8 @@ import { DOMAIN } from '../../shared/hash.js';
 import { deviceKeysFromBytes, devicePublicKeys } from '../../shared/identity.js';
 import { canonicalBytes } from '../../shared/wire/canonical.js';
 import { envelopeHeader, type EnvelopeHeader } from '../../shared/wire/envelope.js';
-import { hpkeSuite, openShare, sealShare } from '../../shared/wire/hpke.js';
+import { openShare, sealShare } from '../../shared/wire/hpke.js';
+import { hpkeSuite } from '../../shared/wire/hpke-suite.js';
 import { alice, bob, carol, dave, example } from './fixtures.js';
 
 /** Awaits `p` and returns the RampartError it rejects with. */
@@ -115,12 +116,12 @@ describe('HPKE share sealing', () => {
     // Seal by hand, binding bob as recipient to a header that does not address him.
     const unaddressed = { ...header, to: [carol.deviceId] };
     const aad = canonicalBytes({ ...unaddressed, recipient: bob.deviceId });
-    const recipientPublicKey = await hpkeSuite.kem.deserializePublicKey(hexToBytes(bob.hpkeKey));
-    const { enc, ct } = await hpkeSuite.seal({ recipientPublicKey, info: utf8ToBytes(DOMAIN.hpkeShare) }, share, aad);
+    const recipientPublicKey = await hpkeSuite().kem.deserializePublicKey(hexToBytes(bob.hpkeKey));
+    const { enc, ct } = await hpkeSuite().seal({ recipientPublicKey, info: utf8ToBytes(DOMAIN.hpkeShare) }, share, aad);
     const sealed = { enc: bytesToHex(new Uint8Array(enc)), ct: bytesToHex(new Uint8Array(ct)) };
     // Control: the same construction under bob's real header opens, so only the "to" check rejects.
     const aadOk = canonicalBytes({ ...header, recipient: bob.deviceId });
-    const ok = await hpkeSuite.seal({ recipientPublicKey, info: utf8ToBytes(DOMAIN.hpkeShare) }, share, aadOk);
+    const ok = await hpkeSuite().seal({ recipientPublicKey, info: utf8ToBytes(DOMAIN.hpkeShare) }, share, aadOk);
     const okSealed = { enc: bytesToHex(new Uint8Array(ok.enc)), ct: bytesToHex(new Uint8Array(ok.ct)) };
     expect(await openShare(bob.keys, bob.deviceId, header, okSealed)).toEqual(share);
     const e = await rejection(openShare(bob.keys, bob.deviceId, unaddressed, sealed));
@@ -158,8 +159,8 @@ describe('RFC 9180 A.2.1 (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1
   });
 
   it('the shipped suite opens the RFC ciphertext with the raw private key, as openShare imports it', async () => {
-    const recipientKey = await hpkeSuite.kem.deserializePrivateKey(hexToBytes(V.skRm));
-    const pt = await hpkeSuite.open({ recipientKey, enc: hexToBytes(V.enc), info: hexToBytes(V.info) }, hexToBytes(V.ct), hexToBytes(V.aad));
+    const recipientKey = await hpkeSuite().kem.deserializePrivateKey(hexToBytes(V.skRm));
+    const pt = await hpkeSuite().open({ recipientKey, enc: hexToBytes(V.enc), info: hexToBytes(V.info) }, hexToBytes(V.ct), hexToBytes(V.aad));
     expect(bytesToHex(new Uint8Array(pt))).toBe(V.pt);
   });
 });

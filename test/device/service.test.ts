@@ -112,6 +112,12 @@ describe.each(SUITE_NAMES)('DeviceService over a simulated network (%s)', (suite
       expect(x.secrets.names()).toEqual([`quorum/${q.quorumId}/epoch/2/share`]);
       expect(verifyChain(x.state.getChain(q.quorumId)).epoch).toBe(2);
     }
+    // The test signature: the coordinator signs, then others that committed, in roster order, t' in all.
+    const cert = a.state.getChain(q.quorumId).at(-1) as { roster: { deviceId: string }[]; testSignature: { signers: string[] } };
+    const [first, ...others] = cert.testSignature.signers;
+    expect([first, others.length]).toEqual([a.svc.deviceId, 2]);
+    const at = others.map((id) => cert.roster.findIndex((m) => m.deviceId === id));
+    expect(at.every((i) => i >= 0) && at.every((i, k) => k === 0 || i > (at[k - 1] as number))).toBe(true);
 
     // 3 of the 4 sign at epoch 2; the plain verifier accepts under the original key.
     const signing = d.svc.sign({ quorumId: q.quorumId, message: 'c0ffee', description: 'after restructure' });

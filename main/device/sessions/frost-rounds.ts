@@ -74,8 +74,12 @@ export async function onCommit(ctx: SessionContext, r: FrostRound, env: Envelope
 export async function maybeStartSigning(ctx: SessionContext, r: FrostRound): Promise<void> {
   if (r.started || r.hold || r.coordinator !== ctx.deviceId || r.commitments.size < r.epoch.threshold) return;
   r.started = true;
-  // The coordinator signs if it committed; then the earliest others, t in all.
-  const chosen = [...r.commitments.keys()].sort((a, b) => (a === ctx.deviceId ? -1 : b === ctx.deviceId ? 1 : 0)).slice(0, r.epoch.threshold);
+  // The coordinator signs if it committed; then the others that committed, in roster order, t in all.
+  // A plain signing round starts at the t-th commitment, so these are the earliest t. A reshare's test
+  // signature is held until every ack is in, by when every member has committed: roster order then
+  // spreads the signers predictably instead of favouring whichever devices happened to answer first.
+  const order = (d: string) => (d === ctx.deviceId ? -1 : r.epoch.roster.findIndex((m) => m.deviceId === d));
+  const chosen = [...r.commitments.keys()].sort((a, b) => order(a) - order(b)).slice(0, r.epoch.threshold);
   r.signers = chosen;
   r.list = chosen.map((d) => r.commitments.get(d) as NonceCommitments);
   const body = { proposalHash: r.ref, commitments: r.list.map((c) => ({ identifier: c.identifier, hiding: bytesToHex(c.hiding), binding: bytesToHex(c.binding) })) };

@@ -74,6 +74,12 @@ export interface Suite {
   decodeCommitment(bytes: Uint8Array): GroupElement;
   /** Encoded length of a commitment (64 for ed25519, 65 for secp256k1). */
   readonly commitmentLength: number;
+  /**
+   * True iff `p` lies in the prime-order subgroup (the identity does). For
+   * ed25519 this is the installed subgroup check if a host installed one
+   * (`useEd25519SubgroupCheck`), else noble's; always true for secp256k1.
+   */
+  inPrimeOrderSubgroup(p: GroupElement): boolean;
   /** Multi-scalar multiplication Σ s_i·P_i (Pippenger), variable time: public data only. */
   msm(points: GroupElement[], scalars: bigint[]): GroupElement;
   /** The group key in the suite's standard external encoding (ed25519: 32 bytes; secp256k1-tr: 32-byte x-only). */
@@ -86,6 +92,24 @@ export interface Suite {
   identifierFromScalar(x: bigint): Identifier;
 }
 
+/**
+ * Decides whether a non-identity ed25519 point, given in its canonical
+ * 32-byte encoding, lies in the prime-order subgroup. Must give noble's
+ * verdict (`isTorsionFree`) on every such point.
+ */
+export type SubgroupCheck = (encoded: Uint8Array) => boolean;
+
+let ed25519SubgroupCheck: SubgroupCheck | undefined;
+
+/**
+ * Installs a faster ed25519 subgroup check for the whole process (Node hosts
+ * install libsodium's: main/crypto/sodium-subgroup.ts); `undefined` restores noble's.
+ * noble's FROST signing keeps its own checks: this one serves Rampart's protocol code.
+ */
+export function useEd25519SubgroupCheck(check: SubgroupCheck | undefined): void {
+  ed25519SubgroupCheck = check;
+}
+
 function bindSuite(
   name: SuiteName,
   frost: FROST,
@@ -95,6 +119,7 @@ function bindSuite(
   commitmentCodec: { length: number; encode(p: GroupElement): Uint8Array; decode(b: Uint8Array): GroupElement },
   externalGroupKey: (c0: Uint8Array) => Uint8Array,
   verify: (sig: Uint8Array, msg: Uint8Array, key: Uint8Array) => boolean,
+  inPrimeOrderSubgroup: (p: GroupElement) => boolean,
 ): Suite {
   const Fn = Point.Fn;
   const decodeCurvePoint = (bytes: Uint8Array): GroupElement => {
@@ -114,10 +139,11 @@ function bindSuite(
     pointLength,
     decodePoint(bytes) {
       const p = decodeCurvePoint(bytes);
-      if (!p.isTorsionFree()) throw new Error('point is not in the prime-order subgroup');
+      if (!inPrimeOrderSubgroup(p)) throw new Error('point is not in the prime-order subgroup');
       return p;
     },
     decodeCurvePoint,
+    inPrimeOrderSubgroup,
     commitmentLength: commitmentCodec.length,
     encodeCommitment: (p) => commitmentCodec.encode(p),
     decodeCommitment(bytes) {
@@ -174,6 +200,7 @@ export const ed25519Suite: Suite = bindSuite(
   },
   (c0) => c0.slice(),
   (sig, msg, key) => ed25519.verify(sig, msg, key),
+  (p) => p.is0() || (ed25519SubgroupCheck === undefined ? p.isTorsionFree() : ed25519SubgroupCheck(p.toBytes())),
 );
 
 /** FROST(secp256k1, SHA-256) with BIP-340 signatures (Taproot). */
@@ -196,6 +223,8 @@ export const secp256k1TrSuite: Suite = bindSuite(
   // Compressed SEC1 point → BIP-340 x-only key: drop the parity byte.
   (c0) => c0.slice(1),
   (sig, msg, key) => schnorr.verify(sig, msg, key),
+  // Cofactor 1: every curve point is in the group.
+  (p) => p.isTorsionFree(),
 );
 
 /** The suite of a given name; throws SUITE_UNSUPPORTED for any other string. */

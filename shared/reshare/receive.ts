@@ -104,8 +104,8 @@ function checkSummed(r: ResolvedPlan, deals: readonly DecodedDeal[], summed: rea
       }
       complain('COMMITMENT_IDENTITY', `summed commitment ${k} is the identity`, cancellingDealers(deals, k));
     }
-    if (!c.isTorsionFree()) {
-      const bad = deals.filter((d) => !(d.points[k] as GroupElement).isTorsionFree()).map((d) => d.dealer.deviceId);
+    if (!r.suite.inPrimeOrderSubgroup(c)) {
+      const bad = deals.filter((d) => !r.suite.inPrimeOrderSubgroup(d.points[k] as GroupElement)).map((d) => d.dealer.deviceId);
       complain('COMMITMENT_INVALID_POINT', 'commitment outside the prime-order subgroup', bad);
     }
   });

@@ -16,7 +16,8 @@ import {
   type ClientFrameOf,
   type ServerFrame,
 } from '../shared/relay-protocol.js';
-import { decodeEnvelope, encodeEnvelope, verifyEnvelope } from '../shared/wire/envelope.js';
+import { canonicalJson } from '../shared/wire/canonical.js';
+import { decodeEnvelope, verifyEnvelope } from '../shared/wire/envelope.js';
 import { certificateFor, publishCertificate } from './certificates.js';
 import { TokenBucket } from './limits.js';
 import type { RelayContext } from './context.js';
@@ -168,7 +169,8 @@ export class Connection {
     const env = decodeEnvelope(frame.envelope);
     if (env.from !== this.deviceId) throw new RampartError('RELAY_FORBIDDEN', 'a device can only send envelopes from itself');
     verifyEnvelope(env, this.identityKey);
-    const text = encodeEnvelope(env);
+    // decodeEnvelope validated it: store its canonical text without validating again.
+    const text = canonicalJson(env);
     const { store, limits, now } = this.ctx;
     const entry = { envKey: [env.from, env.sessionId, env.kind, env.seq, env.sig].join('|'), sender: env.from, recipients: env.to, text, bytes: Buffer.byteLength(text) };
     const quota = { maxMessages: limits.mailboxMaxMessages, maxBytes: limits.mailboxMaxBytes };

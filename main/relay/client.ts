@@ -13,7 +13,8 @@ import { parseCertificate } from '../../shared/certificate/verify.js';
 import { RampartError } from '../../shared/errors.js';
 import { deviceIdOf, identityKeyOf, type DeviceSecretKeys } from '../../shared/identity.js';
 import { answerChallenge, parseServerFrame, type ServerFrame } from '../../shared/relay-protocol.js';
-import { encodeEnvelope, type Envelope } from '../../shared/wire/envelope.js';
+import { canonicalJson } from '../../shared/wire/canonical.js';
+import type { Envelope } from '../../shared/wire/envelope.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { Deliveries, type EnvelopeHandler } from './deliveries.js';
 import { PendingRequests, type WaitOptions } from './pending.js';
@@ -115,7 +116,8 @@ export class RelayClient extends EventEmitter<{ connection: [ConnectionEvent] }>
    * (RELAY_LIMIT, ENCODING_INVALID, ...). Queued while offline and resent after reconnects until then.
    */
   async send(env: Envelope, opts: WaitOptions = {}): Promise<void> {
-    const envelope = encodeEnvelope(env);
+    // signEnvelope validated what it signed, and the relay validates again before storing: no third schema pass here.
+    const envelope = canonicalJson(env);
     const ans = await this.request({ type: 'send', ref: this.requests.nextRef(), envelope }, opts);
     if (ans.type !== 'accepted') throw new RampartError('RELAY_UNAVAILABLE', `unexpected answer ${ans.type}`);
   }

@@ -154,14 +154,20 @@ export function signEnvelope<K extends MessageKind>(unsigned: UnsignedEnvelope<K
   return { ...part, sig } as Envelope<K>;
 }
 
-/** Throws ENVELOPE_SIGNATURE_INVALID (culprit = env.from) unless `from` owns `identityKeyHex` and `sig` verifies. */
-export function verifyEnvelope(env: Envelope, identityKeyHex: string): void {
+/**
+ * Throws ENVELOPE_SIGNATURE_INVALID (culprit = env.from) unless `from` owns `identityKeyHex` and `sig` verifies.
+ * Returns the bytes the signature covers (canonical JSON of every field but `sig`), so a caller that
+ * needs a key for the signed content (replay detection) does not canonicalize the envelope again.
+ */
+export function verifyEnvelope(env: Envelope, identityKeyHex: string): Uint8Array {
   if (deviceIdOf(identityKeyHex) !== env.from) {
     throw new RampartError('ENVELOPE_SIGNATURE_INVALID', 'from is not the deviceId of the identity key', env.from);
   }
-  if (!verifyDomain(DOMAIN.envelope, signedBytes(env), env.sig, identityKeyHex)) {
+  const signed = signedBytes(env);
+  if (!verifyDomain(DOMAIN.envelope, signed, env.sig, identityKeyHex)) {
     throw new RampartError('ENVELOPE_SIGNATURE_INVALID', 'bad envelope signature', env.from);
   }
+  return signed;
 }
 
 /** The header of an envelope: {v, kind, quorumId, sessionId, epoch, from, to} (no seq, body, sig). */

@@ -8,10 +8,11 @@
  *   even-Y adjustments); signatures verify with plain `schnorr.verify` under the
  *   32-byte x-only group key (Taproot).
  */
-import type { FROST, Identifier } from '@noble/curves/abstract/frost.js';
+import { createFROST, type FROST, type Identifier } from '@noble/curves/abstract/frost.js';
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import type { IField } from '@noble/curves/abstract/modular.js';
-import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, concatBytes, hexToBytes, HEX_RE } from './bytes.js';
 import { RampartError } from './errors.js';
@@ -176,10 +177,58 @@ function bindSuite(
   };
 }
 
+/**
+ * noble's ed25519 point, except that its subgroup check is the installed one
+ * (`useEd25519SubgroupCheck`), noble's own otherwise. Decoding returns this
+ * class, so every point noble's FROST parses (nonce commitments, group
+ * key, verifying shares) is checked that way; arithmetic is noble's.
+ */
+class Ed25519FrostPoint extends ed25519.Point {
+  override isTorsionFree(): boolean {
+    if (ed25519SubgroupCheck === undefined || this.is0()) return super.isTorsionFree();
+    return ed25519SubgroupCheck(this.toBytes());
+  }
+
+  static override fromBytes(bytes: Uint8Array, zip215?: boolean): Ed25519FrostPoint {
+    const p = ed25519.Point.fromBytes(bytes, zip215);
+    return new Ed25519FrostPoint(p.X, p.Y, p.Z, p.T);
+  }
+
+  /**
+   * noble's multi-scalar multiplication checks `point instanceof Point` against the class FROST was
+   * built with; points from noble's own arithmetic (sums, products) are plain ed25519 points, the
+   * same points in every respect but this check, so any ed25519 point counts as one of ours.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof ed25519.Point;
+  }
+}
+
+/**
+ * FROST(Ed25519, SHA-512), RFC 9591 §6.1: noble's `createFROST` with exactly
+ * the options of noble's own `ed25519_FROST` (name, hash, undecorated H2, the
+ * same point validation), over Ed25519FrostPoint. noble's FROST parses every
+ * point through two subgroup checks (a scalar multiplication by L each,
+ * ~0.7 ms in JS): at t = 67 that was ~220 ms of each signature share. With
+ * libsodium's check installed (Node hosts) a share takes ~35 ms; signing
+ * itself, and every output, is noble's (test/crypto/frost-instance.test.ts
+ * compares the two instances).
+ */
+const ed25519Frost: FROST = createFROST({
+  name: 'FROST-ED25519-SHA512-v1',
+  Point: Ed25519FrostPoint as typeof ed25519.Point,
+  validatePoint: (p) => {
+    p.assertValidity();
+    if (!p.isTorsionFree()) throw new Error('bad point: not torsion-free');
+  },
+  hash: sha512,
+  H2: '',
+});
+
 /** FROST(Ed25519, SHA-512). */
 export const ed25519Suite: Suite = bindSuite(
   'ed25519',
-  ed25519_FROST,
+  ed25519Frost,
   ed25519.Point,
   32,
   (points, scalars) => pippenger(ed25519.Point, points as InstanceType<typeof ed25519.Point>[], scalars),

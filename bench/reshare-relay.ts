@@ -16,7 +16,10 @@
  * call to `service.reshare` on the proposer to its resolution (the
  * certificate), and until every member logged the commit. Every device
  * counts the envelopes it sends and receives during the reshare.
- * Prints measured numbers, never asserts timing.
+ * Prints measured numbers, never asserts timing. `RAMPART_BENCH_TRACE=FILE`
+ * appends a per-message timeline; `RAMPART_BENCH_CPU_PROFILE=DIR` writes a V8
+ * CPU profile of the measured window per device process (worker-<pid>) and
+ * one of the relay's whole life (DIR/relay/).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -279,9 +282,15 @@ function resetPeakRss(pid: number): boolean {
 }
 
 /** `rampart relay` in its own process, on a free port and a temporary SQLite file. */
+/** With RAMPART_BENCH_CPU_PROFILE=DIR the relay writes a V8 CPU profile of its whole life there (on exit). */
+function relayProfileArgs(): string[] {
+  const dir = process.env.RAMPART_BENCH_CPU_PROFILE;
+  return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}/relay`];
+}
+
 async function startRelayProcess(dbPath: string): Promise<{ url: string; pid: number; stop(): Promise<void>; kill(): void }> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'main', 'cli', 'bin.ts'), 'relay', '--port', '0', '--db', dbPath], {
+    spawn(process.execPath, [...relayProfileArgs(), '--import', 'tsx', join(ROOT, 'main', 'cli', 'bin.ts'), 'relay', '--port', '0', '--db', dbPath], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     }),

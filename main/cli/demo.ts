@@ -57,7 +57,20 @@ export async function runDemo(o: { json: boolean }): Promise<void> {
     };
     const signatures = [await sign(alice, 'pay 1 BTC to cold storage')];
 
+    // A reshare resolves on its proposer when the certificate forms; each other member commits when the
+    // certificate reaches it. A device that signs before then would still hold the old epoch's share.
+    const allAt = async (devices: (typeof alice)[], epoch: number) => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const views = await Promise.all(devices.map((x) => x.d.service.status()));
+        if (views.every((v) => v.quorums.some((y) => y.quorumId === q.quorumId && y.epoch === epoch && y.share === 'active'))) return;
+        if (Date.now() > deadline) throw new Error(`not every device reached epoch ${epoch} within a minute`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
     const refreshed = await bob.d.service.reshare({ quorumId: q.quorumId });
+    await allAt([alice, bob, carol], refreshed.epoch);
     say(`Refresh committed: epoch ${refreshed.epoch}, group key ${refreshed.groupPublicKey === q.groupPublicKey ? 'unchanged' : 'CHANGED'}; old shares deleted.`);
     signatures.push(await sign(carol, 'pay 2 BTC after the refresh'));
 
@@ -72,6 +85,7 @@ export async function runDemo(o: { json: boolean }): Promise<void> {
 
     const dave = await make('dave');
     const restructured = await alice.d.service.reshare({ quorumId: q.quorumId, threshold: 3, add: [dave.card] });
+    await allAt([alice, bob, carol, dave], restructured.epoch);
     say(`Restructure committed: dave joined, ${restructured.threshold}-of-4 at epoch ${restructured.epoch}, group key ${restructured.groupPublicKey === q.groupPublicKey ? 'unchanged' : 'CHANGED'}.`);
     signatures.push(await sign(dave, 'pay 3 BTC with the new quorum'));
     say('The same group key signed at epochs 0, 1 and 2; the plain verifier accepted every signature.');

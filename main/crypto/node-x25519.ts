@@ -10,23 +10,11 @@
  * alive; an array rewritten in place is imported again), and per public key
  * (a quorum seals to the same few device keys over and over).
  */
-import { createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { useX25519Backend, type X25519Backend } from '../../shared/wire/hpke-suite.js';
+import { BoundedCache, PrivateKeyCache } from './key-objects.js';
 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const CACHE_LIMIT = 4096;
-
-interface PrivateEntry {
-  key: KeyObject;
-  publicKey: Uint8Array;
-  /** Detects an array rewritten in place (wipe, reuse); not a secret-bearing value on its own. */
-  check: string;
-}
-const privateKeys = new WeakMap<Uint8Array, PrivateEntry>();
-
-function fingerprintOf(secretKey: Uint8Array): string {
-  return createHash('sha256').update(secretKey).digest('hex');
-}
 
 /** Bytes of a base64url string in an array that owns its buffer (the Buffer itself is wiped). */
 function fromBase64url(text: string): Uint8Array {
@@ -42,34 +30,15 @@ function publicKeyOf(key: KeyObject): Uint8Array {
   return fromBase64url(x);
 }
 
-function privateEntry(secretKey: Uint8Array): PrivateEntry {
-  if (secretKey.length !== 32) throw new Error('X25519 secret key must be 32 bytes');
-  const check = fingerprintOf(secretKey);
-  const hit = privateKeys.get(secretKey);
-  if (hit !== undefined && hit.check === check) return hit;
-  const der = Buffer.concat([PKCS8_PREFIX, secretKey]);
-  try {
-    const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-    const entry = { key, publicKey: publicKeyOf(key), check };
-    privateKeys.set(secretKey, entry);
-    return entry;
-  } finally {
-    der.fill(0);
-  }
-}
+const privateKeys = new PrivateKeyCache(PKCS8_PREFIX, publicKeyOf, 'X25519 secret key');
 
-/** A small insertion-ordered cache of public key objects, keyed by the raw key. */
-const publicKeys = new Map<string, KeyObject>();
+/** Public key objects by raw key (base64url, as JWK wants it). */
+const publicKeys = new BoundedCache<KeyObject>();
 
 function publicKeyObject(raw: Uint8Array): KeyObject {
   if (raw.length !== 32) throw new Error('X25519 public key must be 32 bytes');
   const x = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64url');
-  const hit = publicKeys.get(x);
-  if (hit !== undefined) return hit;
-  const key = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
-  if (publicKeys.size >= CACHE_LIMIT) publicKeys.delete(publicKeys.keys().next().value as string);
-  publicKeys.set(x, key);
-  return key;
+  return publicKeys.get(x, () => createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' }));
 }
 
 /** The node:crypto backend. */
@@ -82,16 +51,16 @@ export const nodeX25519: X25519Backend = {
       const { x } = publicKey.export({ format: 'jwk' });
       if (typeof d !== 'string' || typeof x !== 'string') throw new Error('X25519 key generation failed');
       const secretKey = fromBase64url(d);
-      privateKeys.set(secretKey, { key: privateKey, publicKey: fromBase64url(x), check: fingerprintOf(secretKey) });
+      privateKeys.remember(secretKey, { key: privateKey, publicKey: fromBase64url(x) });
       return secretKey;
     },
   },
   getPublicKey(secretKey) {
-    return Uint8Array.from(privateEntry(secretKey).publicKey);
+    return Uint8Array.from(privateKeys.get(secretKey).publicKey);
   },
   getSharedSecret(secretKey, publicKey) {
     // Throws for a low-order peer key (all-zero result).
-    const shared = diffieHellman({ privateKey: privateEntry(secretKey).key, publicKey: publicKeyObject(publicKey) });
+    const shared = diffieHellman({ privateKey: privateKeys.get(secretKey).key, publicKey: publicKeyObject(publicKey) });
     const out = new Uint8Array(shared);
     shared.fill(0);
     return out;

@@ -105,10 +105,15 @@ let ed25519SubgroupCheck: SubgroupCheck | undefined;
 /**
  * Installs a faster ed25519 subgroup check for the whole process (Node hosts
  * install libsodium's: main/crypto/sodium-subgroup.ts); `undefined` restores noble's.
- * noble's FROST signing keeps its own checks: this one serves Rampart's protocol code.
+ * It serves Rampart's protocol code and the points noble's FROST parses (Ed25519FrostPoint).
  */
 export function useEd25519SubgroupCheck(check: SubgroupCheck | undefined): void {
   ed25519SubgroupCheck = check;
+}
+
+/** Subgroup membership of an ed25519 point: the installed check, else `noble` (the point's own isTorsionFree). */
+function ed25519InSubgroup(p: { is0(): boolean; toBytes(): Uint8Array }, noble: () => boolean): boolean {
+  return ed25519SubgroupCheck === undefined || p.is0() ? noble() : ed25519SubgroupCheck(p.toBytes());
 }
 
 function bindSuite(
@@ -185,8 +190,7 @@ function bindSuite(
  */
 class Ed25519FrostPoint extends ed25519.Point {
   override isTorsionFree(): boolean {
-    if (ed25519SubgroupCheck === undefined || this.is0()) return super.isTorsionFree();
-    return ed25519SubgroupCheck(this.toBytes());
+    return ed25519InSubgroup(this, () => super.isTorsionFree());
   }
 
   static override fromBytes(bytes: Uint8Array, zip215?: boolean): Ed25519FrostPoint {
@@ -249,7 +253,7 @@ export const ed25519Suite: Suite = bindSuite(
   },
   (c0) => c0.slice(),
   (sig, msg, key) => ed25519.verify(sig, msg, key),
-  (p) => p.is0() || (ed25519SubgroupCheck === undefined ? p.isTorsionFree() : ed25519SubgroupCheck(p.toBytes())),
+  (p) => ed25519InSubgroup(p, () => p.isTorsionFree()),
 );
 
 /** FROST(secp256k1, SHA-256) with BIP-340 signatures (Taproot). */

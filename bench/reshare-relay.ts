@@ -281,13 +281,13 @@ function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** `rampart relay` in its own process, on a free port and a temporary SQLite file. */
-/** With RAMPART_BENCH_CPU_PROFILE=DIR the relay writes a V8 CPU profile of its whole life there (on exit). */
+/** With RAMPART_BENCH_CPU_PROFILE=DIR the relay writes a V8 CPU profile of its whole life to DIR/relay/ (on exit). */
 function relayProfileArgs(): string[] {
   const dir = process.env.RAMPART_BENCH_CPU_PROFILE;
   return dir === undefined || dir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}/relay`];
 }
 
+/** `rampart relay` in its own process, on a free port and a temporary SQLite file. */
 async function startRelayProcess(dbPath: string): Promise<{ url: string; pid: number; stop(): Promise<void>; kill(): void }> {
   const child = track(
     spawn(process.execPath, [...relayProfileArgs(), '--import', 'tsx', join(ROOT, 'main', 'cli', 'bin.ts'), 'relay', '--port', '0', '--db', dbPath], {

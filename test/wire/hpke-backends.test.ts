@@ -14,7 +14,7 @@ import { SyncHkdfSha256 } from '../../shared/wire/hkdf-sha256.js';
 import { openShare, sealShare } from '../../shared/wire/hpke.js';
 import { hpkeSuite, useX25519Backend, x25519BackendName } from '../../shared/wire/hpke-suite.js';
 import { nodeX25519 } from '../../main/crypto/node-x25519.js';
-import { alice, bob, example } from './fixtures.js';
+import { alice, bob, example, RFC9180_A21 } from './fixtures.js';
 
 afterEach(() => useX25519Backend(undefined));
 
@@ -23,17 +23,7 @@ const BACKENDS = [
   { name: 'node', install: () => useX25519Backend(nodeX25519) },
 ] as const;
 
-/** RFC 9180 A.2.1: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, base mode, sequence number 0. */
-const V = {
-  info: '4f6465206f6e2061204772656369616e2055726e',
-  ikmE: '909a9b35d3dc4713a5e72a4da274b55d3d3821a37e5d099e74a647db583a904b',
-  skRm: '8057991eef8f1f1af18f4a9491d16a1ce333f695d4db8e38da75975c4478e0fb',
-  pkRm: '4310ee97d88cc1f088a5576c77ab0cf5c3ac797f3d95139c6c84b5429c59662a',
-  enc: '1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a',
-  pt: '4265617574792069732074727574682c20747275746820626561757479',
-  aad: '436f756e742d30',
-  ct: '1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28',
-};
+const V = RFC9180_A21;
 
 const header: EnvelopeHeader = { ...envelopeHeader(example('reshare/deal')), from: alice.deviceId, to: [bob.deviceId] };
 

@@ -12,7 +12,7 @@ import { canonicalBytes } from '../../shared/wire/canonical.js';
 import { envelopeHeader, type EnvelopeHeader } from '../../shared/wire/envelope.js';
 import { openShare, sealShare } from '../../shared/wire/hpke.js';
 import { hpkeSuite } from '../../shared/wire/hpke-suite.js';
-import { alice, bob, carol, dave, example } from './fixtures.js';
+import { alice, bob, carol, dave, example, RFC9180_A21 } from './fixtures.js';
 
 /** Awaits `p` and returns the RampartError it rejects with. */
 async function rejection(p: Promise<unknown>): Promise<{ code: ErrorCode; culprit: string | undefined }> {
@@ -143,15 +143,7 @@ describe('HPKE share sealing', () => {
 });
 
 describe('RFC 9180 A.2.1 (DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305, base)', () => {
-  const V = {
-    info: '4f6465206f6e2061204772656369616e2055726e',
-    skRm: '8057991eef8f1f1af18f4a9491d16a1ce333f695d4db8e38da75975c4478e0fb',
-    pkRm: '4310ee97d88cc1f088a5576c77ab0cf5c3ac797f3d95139c6c84b5429c59662a',
-    enc: '1afa08d3dec047a643885163f1180476fa7ddb54c6a8029ea33f95796bf2ac4a',
-    pt: '4265617574792069732074727574682c20747275746820626561757479',
-    aad: '436f756e742d30',
-    ct: '1c5250d8034ec2b784ba2cfd69dbdb8af406cfe3ff938e131f0def8c8b60b4db21993c62ce81883d2dd1b51a28',
-  };
+  const V = RFC9180_A21;
 
   it('a device HPKE key made from skRm has the public key pkRm', () => {
     const keys = deviceKeysFromBytes(new Uint8Array(32), hexToBytes(V.skRm));

@@ -23,6 +23,7 @@ import {
   reshareProposeBodySchema,
   timestampSchema,
 } from './proposals.js';
+import { sealedSharesSchema } from './sealed-shares.js';
 
 export { MAX_PARTIES, memberSchema, timestampSchema, type Member } from './proposals.js';
 
@@ -104,7 +105,8 @@ export const bodySchemas = {
     proposalHash: hashSchema,
     startHash: hashSchema,
     commitments: dealerCommitmentVectorSchema,
-    sealed: sealedMapSchema,
+    /** One HPKE-sealed sub-share per recipient, in `to` order (shared/wire/sealed-shares.ts). */
+    sealedShares: sealedSharesSchema,
   }),
   'reshare/ack': ack,
   'reshare/complaint': z.strictObject({

@@ -35,6 +35,7 @@ import {
   type UnsignedEnvelope,
 } from '../../shared/wire/envelope.js';
 import { openShare, sealShare } from '../../shared/wire/hpke.js';
+import { packSealedShares, sealedShareFor } from '../../shared/wire/sealed-shares.js';
 
 /** One simulated device: identity, and per epoch its share. */
 export interface Device {
@@ -210,12 +211,13 @@ export async function reshareQuorum(q: Quorum, newDevices: Device[], tNew: numbe
     dealers.map(async (d) => {
       const out = dealReshare(old, plan, d.deviceId, d.share!);
       const header = { ...base, kind: 'reshare/deal' as const, from: d.deviceId, to: newDevices.map((x) => x.deviceId) };
-      const sealed: Record<string, Sealed> = {};
+      const sealed: Sealed[] = [];
       for (const r of newDevices) {
         sealedPlaintexts.push(bytesToHex(out.subShares[r.deviceId]!));
-        sealed[r.deviceId] = await sealShare(r.hpkeKey, r.deviceId, header, out.subShares[r.deviceId]!);
+        sealed.push(await sealShare(r.hpkeKey, r.deviceId, header, out.subShares[r.deviceId]!));
       }
-      return send(q, seal({ ...header, seq: 2, body: { proposalHash: pHash, startHash: plan.startHash, commitments: out.deal.commitments.map(bytesToHex), sealed } }, d), d);
+      const body = { proposalHash: pHash, startHash: plan.startHash, commitments: out.deal.commitments.map(bytesToHex), sealedShares: packSealedShares(sealed) };
+      return send(q, seal({ ...header, seq: 2, body }, d), d);
     }),
   );
   // Step 5: each new member opens its sub-shares and runs the receiver step against ITS stored epoch.
@@ -223,11 +225,11 @@ export async function reshareQuorum(q: Quorum, newDevices: Device[], tNew: numbe
     newDevices.map(async (me) => {
       const deals: ReceivedDeal[] = await Promise.all(
         dealEnvs.map(async (env) => {
-          const body = env.body as { commitments: string[]; sealed: Record<string, Sealed> };
+          const body = env.body as { commitments: string[]; sealedShares: string };
           return {
             dealer: env.from,
             commitments: body.commitments.map((c) => hexToBytes(c)),
-            subShare: await openShare(me.keys, me.deviceId, envelopeHeader(env), body.sealed[me.deviceId]!),
+            subShare: await openShare(me.keys, me.deviceId, envelopeHeader(env), sealedShareFor(body.sealedShares, env.to, me.deviceId, env.from)!),
           };
         }),
       );

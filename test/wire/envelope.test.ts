@@ -124,13 +124,21 @@ describe('decoding rejects malformed envelopes', () => {
   });
 
   it('rejects a sealed share keyed by something other than a deviceId', () => {
-    const e = decodeMutated('reshare/deal', (env) => {
+    const e = decodeMutated('dkg/round2', (env) => {
       const first = Object.keys(env.body.sealed)[0]!;
       env.body.sealed[first.toUpperCase()] = env.body.sealed[first];
       delete env.body.sealed[first];
     });
     expect(e.code).toBe('ENCODING_INVALID');
     expect(e.message).toMatch(/^body\.sealed\./);
+  });
+
+  it("rejects a deal's packed sealed shares unless they are whole 80-byte entries of lower-case hex", () => {
+    for (const mutate of [(s: string) => s + '00', (s: string) => s.slice(2), (s: string) => s.toUpperCase(), () => '']) {
+      const e = decodeMutated('reshare/deal', (env) => (env.body.sealedShares = mutate(env.body.sealedShares)));
+      expect(e.code).toBe('ENCODING_INVALID');
+      expect(e.message).toMatch(/^body\.sealedShares:/);
+    }
   });
 
   it('rejects an unsupported suite in a DKG proposal with SUITE_UNSUPPORTED', () => {

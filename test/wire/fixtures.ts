@@ -17,6 +17,7 @@ import {
 } from '../../shared/identity.js';
 import type { Certificate } from '../../shared/certificate/schema.js';
 import type { BodyOf, Member, MessageKind } from '../../shared/wire/bodies.js';
+import { packSealedShares } from '../../shared/wire/sealed-shares.js';
 import {
   proposalHash,
   signApproval,
@@ -181,7 +182,9 @@ function buildExamples(): { [K in MessageKind]: UnsignedEnvelope<K> } {
       proposalHash: reshareHash,
       startHash: fixedHex('start'),
       commitments: [secpPoint(5, false), secpPoint(6, false)],
-      sealed: sealedFor('reshare'),
+      sealedShares: packSealedShares(
+        devices.filter((d) => d !== d1).map((d) => ({ enc: fixedHex(`reshare/enc/${d.name}`), ct: fixedHex(`reshare/ct/${d.name}`, 48) })),
+      ),
     }),
     'reshare/ack': unsigned('reshare/ack', d2, 1, 2, { transcriptHash: fixedHex('transcript/1'), signature: fixedHex('reshare-ack', 64) }),
     'reshare/complaint': unsigned('reshare/complaint', d2, 1, 2, {

@@ -30,9 +30,10 @@ import { commitmentsHash } from '../../../shared/reshare/transcript.js';
 import { lazyVerifyingShares } from '../../../shared/math/verifying-shares.js';
 import type { ReceivedDeal, ResharePlan } from '../../../shared/reshare/types.js';
 import { getSuite } from '../../../shared/suites.js';
-import type { Member } from '../../../shared/wire/bodies.js';
+import type { Member, Sealed } from '../../../shared/wire/bodies.js';
 import { embedProposal, envelopeHeader, messageHash, proposalHash, signApproval, verifyApproval, type Envelope } from '../../../shared/wire/envelope.js';
 import { openShare, sealShare } from '../../../shared/wire/hpke.js';
+import { packSealedShares, sealedShareFor } from '../../../shared/wire/sealed-shares.js';
 import { epochToJson } from '../codec.js';
 import { secretNames, type SessionContext } from '../context.js';
 import type { RequestInbox } from '../requests.js';
@@ -439,20 +440,19 @@ export class ReshareSessions {
     const to = run.newRoster.map((m) => m.deviceId);
     const commitments = out.deal.commitments.map((c) => bytesToHex(c));
     const startHash = (run.plan as ResharePlan).startHash;
-    // One envelope per new member (§4 step 4): the commitments (which every member needs for H) and
-    // only that member's sealed sub-share. A broadcast of all n' ciphertexts made every device
-    // download n'× more than it can open.
-    await Promise.all(
-      to
-        .filter((d) => d !== this.ctx.deviceId)
-        .map(async (d) => {
-          const peer = this.ctx.peer(d);
-          if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a new member', d);
-          const header = { v: 1 as const, kind: 'reshare/deal' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: [d] };
-          const sealed = { [d]: await sealShare(peer.hpkeKey, d, header, out.subShares[d] as Uint8Array) };
-          await this.ctx.send('reshare/deal', p.quorumId, p.sessionId, p.epoch, [d], { proposalHash: run.ref, startHash, commitments, sealed });
-        }),
-    );
+    // One broadcast to the other new members (§4 step 4): the commitments, which every member needs
+    // for H, and each member's HPKE-sealed sub-share, signed once and stored once on the relay.
+    const others = to.filter((d) => d !== this.ctx.deviceId);
+    if (others.length > 0) {
+      const header = { v: 1 as const, kind: 'reshare/deal' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: others };
+      const sealed: Sealed[] = [];
+      for (const d of others) {
+        const peer = this.ctx.peer(d);
+        if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a new member', d);
+        sealed.push(await sealShare(peer.hpkeKey, d, header, out.subShares[d] as Uint8Array));
+      }
+      await this.ctx.send('reshare/deal', p.quorumId, p.sessionId, p.epoch, others, { proposalHash: run.ref, startHash, commitments, sealedShares: packSealedShares(sealed) });
+    }
     this.ctx.log('reshare-dealt', `dealt to ${to.length} new members`, p.quorumId, p.sessionId);
     if (run.isNew) {
       run.deals.set(this.ctx.deviceId, { dealer: this.ctx.deviceId, commitments: out.deal.commitments, subShare: out.subShares[this.ctx.deviceId] as Uint8Array });
@@ -462,7 +462,7 @@ export class ReshareSessions {
 
   private async onDeal(run: ReshareRun, env: Envelope<'reshare/deal'>): Promise<void> {
     if (!run.isNew || run.plan === undefined || env.body.startHash !== run.plan.startHash) return;
-    const sealed = env.body.sealed[this.ctx.deviceId];
+    const sealed = sealedShareFor(env.body.sealedShares, env.to, this.ctx.deviceId, env.from);
     if (sealed === undefined) return;
     const subShare = await openShare(this.ctx.identity, this.ctx.deviceId, envelopeHeader(env), sealed);
     run.deals.set(env.from, { dealer: env.from, commitments: env.body.commitments.map((c) => hexToBytes(c)), subShare });

@@ -182,20 +182,41 @@ function bindSuite(
   };
 }
 
+/** Per decoded Ed25519FrostPoint: its canonical encoding (the bytes it was decoded from). */
+const strictEncodings = new WeakMap<object, Uint8Array>();
+/** Per Ed25519FrostPoint: its subgroup verdict, once computed. */
+const subgroupVerdicts = new WeakMap<object, boolean>();
+
 /**
  * noble's ed25519 point, except that its subgroup check is the installed one
  * (`useEd25519SubgroupCheck`), noble's own otherwise. Decoding returns this
  * class, so every point noble's FROST parses (nonce commitments, group
  * key, verifying shares) is checked that way; arithmetic is noble's.
  */
-class Ed25519FrostPoint extends ed25519.Point {
+export class Ed25519FrostPoint extends ed25519.Point {
   override isTorsionFree(): boolean {
-    return ed25519InSubgroup(this, () => super.isTorsionFree());
+    // noble's FROST asks twice for every point it parses; the answer cannot change (points are frozen).
+    let verdict = subgroupVerdicts.get(this);
+    if (verdict === undefined) {
+      verdict = ed25519InSubgroup(this, () => super.isTorsionFree());
+      subgroupVerdicts.set(this, verdict);
+    }
+    return verdict;
+  }
+
+  /** A decoded point's encoding is the bytes it came from: no field inversion to compute it again. */
+  override toBytes(): Uint8Array {
+    const bytes = strictEncodings.get(this);
+    return bytes === undefined ? super.toBytes() : bytes.slice();
   }
 
   static override fromBytes(bytes: Uint8Array, zip215?: boolean): Ed25519FrostPoint {
     const p = ed25519.Point.fromBytes(bytes, zip215);
-    return new Ed25519FrostPoint(p.X, p.Y, p.Z, p.T);
+    const q = new Ed25519FrostPoint(p.X, p.Y, p.Z, p.T);
+    // Strict (RFC 8032) decoding accepts only the canonical encoding (y < p, no "negative zero" x),
+    // so the input is exactly what toBytes would compute. ZIP-215 decoding accepts others: not cached.
+    if (zip215 !== true) strictEncodings.set(q, Uint8Array.from(bytes));
+    return q;
   }
 
   /**

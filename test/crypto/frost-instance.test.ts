@@ -10,7 +10,7 @@ import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
 import type { FROST, FrostPublic, NonceCommitments, Nonces } from '@noble/curves/abstract/frost.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installSodiumSubgroupCheck, sodiumSubgroupCheck } from '../../main/crypto/sodium-subgroup.js';
-import { ed25519Suite, useEd25519SubgroupCheck } from '../../shared/suites.js';
+import { Ed25519FrostPoint, ed25519Suite, useEd25519SubgroupCheck } from '../../shared/suites.js';
 import { dkgQuorum, newDevice, reshareQuorum } from '../helpers/ceremony.js';
 
 afterEach(() => useEd25519SubgroupCheck(undefined));
@@ -117,5 +117,41 @@ describe("the installed subgroup check is the one Rampart's FROST uses", () => {
     }
     useEd25519SubgroupCheck(() => false);
     expect(sign).toThrow(/subgroup|torsion/);
+  });
+});
+
+describe('Ed25519FrostPoint keeps what it already knows about a decoded point', () => {
+  const points = [ed25519.Point.BASE.multiply(12345n), ed25519.Point.BASE.multiply(777n).add(T8), T8];
+
+  it("a strictly decoded point encodes to its input bytes, noble's encoding, as a fresh copy each time", () => {
+    for (const p of points) {
+      const bytes = p.toBytes();
+      const q = Ed25519FrostPoint.fromBytes(bytes);
+      const out = q.toBytes();
+      expect(Buffer.from(out).toString('hex')).toBe(Buffer.from(bytes).toString('hex'));
+      out.fill(0);
+      bytes.fill(0);
+      expect(Buffer.from(q.toBytes()).toString('hex')).toBe(p.toHex());
+      expect(Buffer.from(q.add(q).toBytes()).toString('hex')).toBe(p.add(p).toHex());
+    }
+  });
+
+  it('a non-canonical ZIP-215 encoding is not echoed back: the point encodes canonically', () => {
+    const y1 = ed25519.Point.Fp.toBytes(ed25519.Point.Fp.ORDER + 1n); // y = p + 1 ≡ 1: the identity, non-canonically
+    const q = Ed25519FrostPoint.fromBytes(y1, true);
+    expect(q.is0()).toBe(true);
+    expect(Buffer.from(q.toBytes()).toString('hex')).toBe(ed25519.Point.ZERO.toHex());
+  });
+
+  it('asks the installed subgroup check once per point, whatever noble asks', () => {
+    let calls = 0;
+    useEd25519SubgroupCheck((b) => (calls++, sodiumSubgroupCheck(b)));
+    const clean = Ed25519FrostPoint.fromBytes(points[0]!.toBytes());
+    const dirty = Ed25519FrostPoint.fromBytes(points[1]!.toBytes());
+    for (let i = 0; i < 3; i++) {
+      expect(clean.isTorsionFree()).toBe(true);
+      expect(dirty.isTorsionFree()).toBe(false);
+    }
+    expect(calls).toBe(2);
   });
 });

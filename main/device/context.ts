@@ -65,6 +65,7 @@ export class SessionContext {
   /** Records a peer's public keys (from a card, a verified proposal or a certificate). */
   rememberPeer(p: Peer): void {
     if (deviceIdOf(p.identityKey) !== p.deviceId) throw new RampartError('ENCODING_INVALID', 'peer deviceId does not match its identity key', p.deviceId);
+    this.peerCache.delete(p.deviceId);
     this.state.setValue(`peer/${p.deviceId}`, JSON.stringify(p));
   }
 
@@ -75,9 +76,21 @@ export class SessionContext {
     });
   }
 
-  peer(deviceId: string): Peer | undefined {
+  /**
+   * Peers read from the state file, by deviceId. A reshare looks each member up several times
+   * (every envelope it verifies, every sub-share it seals); a write only drops the entry, so a
+   * rolled-back write is simply read again.
+   */
+  private readonly peerCache = new Map<string, Readonly<Peer> | undefined>();
+
+  /** A peer's public keys as recorded, or undefined for a device never seen. */
+  peer(deviceId: string): Readonly<Peer> | undefined {
+    if (this.peerCache.has(deviceId)) return this.peerCache.get(deviceId);
     const v = this.state.getValue(`peer/${deviceId}`);
-    return v === undefined ? undefined : (JSON.parse(v) as Peer);
+    const peer = v === undefined ? undefined : Object.freeze(JSON.parse(v) as Peer);
+    if (this.peerCache.size >= 10_000) this.peerCache.clear();
+    this.peerCache.set(deviceId, peer);
+    return peer;
   }
 
   /** The current epoch of a quorum, from the state file. */

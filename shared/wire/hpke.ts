@@ -11,16 +11,37 @@ import { RampartError } from '../errors.js';
 import { DOMAIN } from '../hash.js';
 import type { DeviceSecretKeys } from '../identity.js';
 import type { Sealed } from './bodies.js';
-import { canonicalBytes } from './canonical.js';
+import { canonicalJson } from './canonical.js';
 import { envelopeHeader, type EnvelopeHeader } from './envelope.js';
 import { hpkeSuite } from './hpke-suite.js';
 
 
 const INFO = utf8ToBytes(DOMAIN.hpkeShare);
 
+/** A stand-in recipient, split out of the canonical AAD: no deviceId contains a NUL. */
+const RECIPIENT_SLOT = '\u0000';
+const SLOT_JSON = `"recipient":${JSON.stringify(RECIPIENT_SLOT)}`;
+
+/**
+ * The canonical AAD of a header around its recipient, per header object: a dealer seals one
+ * broadcast to every new member under the same header (a `to` of n' deviceIds), and its canonical
+ * form is the same for all but the recipient's value. `key` (the fields, joined) notices a
+ * header changed in place.
+ */
+const aadAround = new WeakMap<EnvelopeHeader, { before: string; after: string; key: string }>();
+
 /** AAD: the header fields only (extra properties of the argument are ignored) plus the recipient. */
 function aad(header: EnvelopeHeader, recipientDeviceId: string): Uint8Array {
-  return canonicalBytes({ ...envelopeHeader(header), recipient: recipientDeviceId });
+  const fields = envelopeHeader(header);
+  const key = [fields.v, fields.kind, fields.quorumId, fields.sessionId, fields.epoch, fields.from, ...fields.to].map(String).join('\n');
+  let around = aadAround.get(header);
+  if (around?.key !== key) {
+    const [before, after] = canonicalJson({ ...fields, recipient: RECIPIENT_SLOT }).split(SLOT_JSON) as [string, string];
+    around = { before, after, key };
+    aadAround.set(header, around);
+  }
+  // Same bytes as canonicalBytes({ ...fields, recipient }): RFC 8785 orders keys by name, not value.
+  return utf8ToBytes(`${around.before}"recipient":${canonicalJson(recipientDeviceId)}${around.after}`);
 }
 
 function key32(hex: string): Uint8Array | undefined {

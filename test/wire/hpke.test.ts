@@ -129,6 +129,21 @@ describe('HPKE share sealing', () => {
     expect(e.culprit).toBe(alice.deviceId);
   });
 
+  it('seals under the AAD canonicalBytes({ ...header, recipient }) for each recipient of one header, even one changed in place', async () => {
+    const shared = { ...header, to: [...header.to] };
+    const openByHand = async (who: typeof bob, h: EnvelopeHeader, sealed: { enc: string; ct: string }) => {
+      const recipientKey = await hpkeSuite().kem.deserializePrivateKey(who.keys.hpkeKey.expose());
+      const aad = canonicalBytes({ ...envelopeHeader(h), recipient: who.deviceId });
+      return new Uint8Array(await hpkeSuite().open({ recipientKey, enc: hexToBytes(sealed.enc), info: utf8ToBytes(DOMAIN.hpkeShare) }, hexToBytes(sealed.ct), aad));
+    };
+    for (const who of [bob, carol, bob]) expect(await openByHand(who, shared, await sealShare(who.hpkeKey, who.deviceId, shared, share))).toEqual(share);
+    // The same header object, readdressed: the next seal must bind the new "to".
+    shared.to.reverse();
+    const sealed = await sealShare(carol.hpkeKey, carol.deviceId, shared, share);
+    expect(await openByHand(carol, shared, sealed)).toEqual(share);
+    expect((await rejection(openShare(carol.keys, carol.deviceId, { ...shared, to: [...shared.to].reverse() }, sealed))).code).toBe('DECRYPT_FAILED');
+  });
+
   it('refuses to seal to a device the header does not address', async () => {
     expect((await rejection(sealShare(dave.hpkeKey, dave.deviceId, header, share))).code).toBe('ENCODING_INVALID');
   });

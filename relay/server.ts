@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { installNodeEd25519 } from '../main/crypto/node-ed25519.js';
+import { installNodeSha256 } from '../main/crypto/node-sha256.js';
 import { CLOSE, Connection } from './connection.js';
 import type { RelayContext, RelayCounters } from './context.js';
 import { resolveLimits, type RelayLimits } from './limits.js';
@@ -55,6 +56,7 @@ export interface RelayHandle {
 
 /** Starts a relay; resolves once it listens. */
 export async function startRelay(opts: RelayOptions = {}): Promise<RelayHandle> {
+  installNodeSha256(); // certificate hashes through OpenSSL's SHA-256: same digests
   installNodeEd25519(); // challenge–response checks through OpenSSL (same acceptance as noble)
   const limits = resolveLimits(opts.limits);
   const now = opts.now ?? Date.now;

@@ -4,8 +4,8 @@
  * and every field is prefixed with its 4-byte big-endian length, so no two
  * different field sequences hash alike.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from './bytes.js';
+import { bytesToHex, concatBytes, utf8ToBytes } from './bytes.js';
+import { sha256Backend } from './sha256-backend.js';
 
 /** Domain tags: one per thing hashed or signed. Never reuse a tag for another purpose. */
 export const DOMAIN = {
@@ -49,9 +49,14 @@ function fieldBytes(f: HashField): Uint8Array {
   return f;
 }
 
-/** Incremental hasher over length-prefixed fields under one domain tag. */
+/**
+ * Hasher over length-prefixed fields under one domain tag. Fields are
+ * collected and hashed at once by the installed SHA-256 (shared/sha256-backend.ts):
+ * one call into a native hash instead of two per field. Field bytes are read
+ * at digest(), so a caller must not change them before.
+ */
 export class FieldHasher {
-  private readonly h = sha256.create();
+  private readonly parts: Uint8Array[] = [];
 
   constructor(domain: Domain) {
     this.field(domain);
@@ -60,20 +65,19 @@ export class FieldHasher {
   /** Appends one field (length-prefixed). */
   field(f: HashField): this {
     const b = fieldBytes(f);
-    this.h.update(u32(b.length));
-    this.h.update(b);
+    this.parts.push(u32(b.length), b);
     return this;
   }
 
   /** Appends a list: its length, then each element as a field. */
   list(items: readonly HashField[]): this {
-    this.h.update(u32(items.length));
+    this.parts.push(u32(items.length));
     for (const f of items) this.field(f);
     return this;
   }
 
   digest(): Uint8Array {
-    return this.h.digest();
+    return sha256Backend().sha256(concatBytes(...this.parts));
   }
 
   hex(): string {

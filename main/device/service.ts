@@ -16,6 +16,7 @@ import { devicePublicKeys } from '../../shared/identity.js';
 import { getSuite } from '../../shared/suites.js';
 import { verifyEnvelope, type Envelope } from '../../shared/wire/envelope.js';
 import { installNodeEd25519 } from '../crypto/node-ed25519.js';
+import { installNodeSha256 } from '../crypto/node-sha256.js';
 import { installNodeX25519 } from '../crypto/node-x25519.js';
 import { installSodiumSubgroupCheck } from '../crypto/sodium-subgroup.js';
 import { DeviceBackups, type BackupComponents } from './backups.js';
@@ -62,6 +63,7 @@ export class DeviceService implements DeviceApi {
   constructor(private readonly c: DeviceComponents & BackupComponents) {
     installNodeEd25519(); // DESIGN §3 device signatures through OpenSSL: same results as noble, ~15× faster to verify
     installNodeX25519(); // HPKE's X25519 through OpenSSL, synchronously: same ciphertexts, no WebCrypto job per step
+    installNodeSha256(); // transcripts, certificates and HKDF through OpenSSL's SHA-256: same digests
     installSodiumSubgroupCheck(); // ed25519 subgroup checks of summed commitments through libsodium: same verdict, ~15× faster
     this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, c.random ?? randomBytes, (e, p) => this.emit(e, p));
     this.deviceId = this.ctx.deviceId;

@@ -6,21 +6,27 @@
  * low-order key.
  */
 import { HkdfSha256Native } from '@hpke/common';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../shared/bytes.js';
 import { isRampartError } from '../../shared/errors.js';
 import { envelopeHeader, type EnvelopeHeader } from '../../shared/wire/envelope.js';
 import { SyncHkdfSha256 } from '../../shared/wire/hkdf-sha256.js';
 import { openShare, sealShare } from '../../shared/wire/hpke.js';
 import { hpkeSuite, useX25519Backend, x25519BackendName } from '../../shared/wire/hpke-suite.js';
+import { nodeSha256 } from '../../main/crypto/node-sha256.js';
 import { nodeX25519 } from '../../main/crypto/node-x25519.js';
+import { nobleSha256, useSha256Backend } from '../../shared/sha256-backend.js';
 import { alice, bob, example, RFC9180_A21 } from './fixtures.js';
 
-afterEach(() => useX25519Backend(undefined));
+afterEach(() => {
+  useX25519Backend(undefined);
+  useSha256Backend(undefined);
+});
 
+/** webcrypto: the browser's; node: what the device service installs (OpenSSL X25519 and SHA-256). */
 const BACKENDS = [
-  { name: 'webcrypto', install: () => useX25519Backend(undefined) },
-  { name: 'node', install: () => useX25519Backend(nodeX25519) },
+  { name: 'webcrypto', install: () => (useX25519Backend(undefined), useSha256Backend(undefined)) },
+  { name: 'node', install: () => (useX25519Backend(nodeX25519), useSha256Backend(nodeSha256)) },
 ] as const;
 
 const V = RFC9180_A21;
@@ -86,7 +92,12 @@ describe('the two X25519 backends interoperate', () => {
   });
 });
 
-describe('SyncHkdfSha256', () => {
+describe.each([
+  { name: 'noble', backend: nobleSha256 },
+  { name: 'node', backend: nodeSha256 },
+])('SyncHkdfSha256 over the $name SHA-256', ({ backend }) => {
+  beforeEach(() => useSha256Backend(backend));
+
   const init = <T extends { init(id: Uint8Array): void }>(k: T): T => {
     k.init(utf8ToBytes('HPKE-test-suite'));
     return k;

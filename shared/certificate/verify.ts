@@ -45,15 +45,28 @@ function proposedRoster(suite: Suite, members: readonly Member[]): CertMember[] 
 
 const rosterKey = (r: readonly CertMember[]) => r.map((m) => `${m.deviceId}:${m.identifier}:${m.identityKey}`).join(',');
 
+/**
+ * Approvals the caller already verified, e.g. a device from the `reshare/start`
+ * it checked (DESIGN §4 step 3): signature hex by deviceId, over `proposalHash`,
+ * each under the identity key that the `prev` certificate passed along with
+ * them gives that device. A certificate approval equal to one of these is not
+ * verified again; any other is.
+ */
+export interface KnownApprovals {
+  proposalHash: string;
+  signatures: ReadonlyMap<string, string>;
+}
+
 /** Counts valid approvals of `pHash` by distinct members of `approvers`; invalid ones are refused, naming the device. */
-function countApprovals(cert: Certificate, pHash: string, approvers: readonly CertMember[]): Set<string> {
+function countApprovals(cert: Certificate, pHash: string, approvers: readonly CertMember[], known?: KnownApprovals): Set<string> {
+  const alreadyVerified = (a: { deviceId: string; signature: string }) => known?.proposalHash === pHash && known.signatures.get(a.deviceId) === a.signature;
   const keys = new Map(approvers.map((m) => [m.deviceId, m.identityKey]));
   const ok = new Set<string>();
   for (const a of cert.authorization.approvals) {
     const key = keys.get(a.deviceId);
     if (key === undefined) fail('CERT_UNAUTHORIZED', 'approval from a device that may not approve this epoch', a.deviceId);
     if (ok.has(a.deviceId)) fail('CERT_UNAUTHORIZED', 'two approvals from one device', a.deviceId);
-    if (!verifyApproval(pHash, a.signature, key)) fail('CERT_UNAUTHORIZED', 'approval signature does not verify', a.deviceId);
+    if (!alreadyVerified(a) && !verifyApproval(pHash, a.signature, key)) fail('CERT_UNAUTHORIZED', 'approval signature does not verify', a.deviceId);
     ok.add(a.deviceId);
   }
   return ok;
@@ -65,7 +78,7 @@ function countApprovals(cert: Certificate, pHash: string, approvers: readonly Ce
  * epoch-e certificate) approved by at least t_e members of the epoch-e roster.
  * In both cases the proposal's suite, roster and threshold are the certificate's.
  */
-function verifyAuthorization(suite: Suite, cert: Certificate, prev: Certificate | null): void {
+function verifyAuthorization(suite: Suite, cert: Certificate, prev: Certificate | null, known?: KnownApprovals): void {
   const { proposal } = cert.authorization;
   const pHash = proposalHash(proposal);
   if (proposal.quorumId !== cert.quorumId) fail('CERT_UNAUTHORIZED', 'proposal belongs to another quorum');
@@ -85,14 +98,14 @@ function verifyAuthorization(suite: Suite, cert: Certificate, prev: Certificate 
   if (proposal.body.prevCertificateHash !== certificateHash(prev)) fail('CERT_UNAUTHORIZED', 'proposal reshares another certificate');
   if (proposal.body.newThreshold !== cert.threshold) fail('CERT_UNAUTHORIZED', 'threshold differs from the proposal');
   if (rosterKey(proposedRoster(suite, proposal.body.newMembers)) !== rosterKey(cert.roster)) fail('CERT_UNAUTHORIZED', 'roster differs from the proposal');
-  const approved = countApprovals(cert, pHash, prev.roster);
+  const approved = countApprovals(cert, pHash, prev.roster, known);
   if (approved.size < prev.threshold) {
     fail('CERT_UNAUTHORIZED', `${approved.size} approvals; epoch ${prev.epoch} needs ${prev.threshold}`);
   }
 }
 
 /** Checks a certificate's own content: roster, authorisation, acks, test signature. */
-function verifyContent(cert: Certificate, prev: Certificate | null): void {
+function verifyContent(cert: Certificate, prev: Certificate | null, known?: KnownApprovals): void {
   const suite = getSuite(cert.suite);
   if (cert.groupKey.length !== suite.pointLength * 2) fail('CERT_INVALID', 'group key has the wrong length for the suite');
   try {
@@ -108,7 +121,7 @@ function verifyContent(cert: Certificate, prev: Certificate | null): void {
     if (deviceIdOf(m.identityKey) !== m.deviceId) fail('CERT_INVALID', 'deviceId does not match its identity key', m.deviceId);
   }
   if (cert.threshold > roster.length) fail('CERT_INVALID', `threshold ${cert.threshold} exceeds roster size ${roster.length}`);
-  verifyAuthorization(suite, cert, prev);
+  verifyAuthorization(suite, cert, prev, known);
 
   // Every member's ack of the body, in roster order.
   const bodyHash = certificateHash(cert);
@@ -139,9 +152,10 @@ function verifyContent(cert: Certificate, prev: Certificate | null): void {
 
 /**
  * Verifies `cert` on its own and as the successor of `prev` (null: `cert`
- * must be a genesis certificate). Returns the certificate's hash.
+ * must be a genesis certificate). Returns the certificate's hash. `known`:
+ * approvals of the embedded proposal the caller verified under `prev`'s roster.
  */
-export function verifyCertificate(certData: unknown, prev: Certificate | null): string {
+export function verifyCertificate(certData: unknown, prev: Certificate | null, known?: KnownApprovals): string {
   const cert = parseCertificate(certData);
   if (prev === null) {
     if (cert.epoch !== 0 || cert.prevHash !== null) fail('CERT_CHAIN_BROKEN', 'a chain must start with a genesis certificate (epoch 0)');
@@ -153,7 +167,7 @@ export function verifyCertificate(certData: unknown, prev: Certificate | null): 
     // I1: the group key never changes.
     if (cert.groupKey !== prev.groupKey) fail('CERT_CHAIN_BROKEN', `group key changed at epoch ${cert.epoch}`);
   }
-  verifyContent(cert, prev);
+  verifyContent(cert, prev, known);
   return certificateHash(cert);
 }
 

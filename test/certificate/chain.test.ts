@@ -13,6 +13,7 @@ import { getSuite, SUITE_NAMES } from '../../shared/suites.js';
 import { authorize, bodyInput, certify, signAcks, testSign } from '../helpers/certify.js';
 import { dealAll, dealsFor, genesisWorld, identityOf, makePlan, nextRoster, reshareWorld, type World } from '../helpers/reshare-harness.js';
 import { proposalHash, signApproval } from '../../shared/wire/envelope.js';
+import { ed25519Backend, nobleEd25519, useEd25519Backend } from '../../shared/ed25519-backend.js';
 
 function expectCode(fn: () => unknown, code: ErrorCode, culprit?: string): void {
   let caught: unknown;
@@ -200,6 +201,34 @@ describe.each(SUITE_NAMES)('epoch certificates (%s)', (name) => {
     expectCode(() => verifyCertificate(sign(tooFew), chain[1]!), 'CERT_UNAUTHORIZED');
     // With t genuine approvals of that very proposal it would verify: the approvals are the authority.
     expect(() => verifyCertificate(sign({ ...input, authorization: honest }), chain[1]!)).not.toThrow();
+  });
+
+  test('approvals the caller already verified are not verified again; any other approval is', () => {
+    const { chain } = threeEpochs(name);
+    const cert = chain[1]!;
+    const pHash = proposalHash(cert.authorization.proposal);
+    const known = { proposalHash: pHash, signatures: new Map(cert.authorization.approvals.map((a) => [a.deviceId, a.signature])) };
+    let verifications = 0;
+    const before = ed25519Backend();
+    useEd25519Backend({ ...nobleEd25519, name: 'counting', verify: (...args) => (verifications++, nobleEd25519.verify(...args)) });
+    try {
+      const count = (fn: () => unknown) => {
+        verifications = 0;
+        fn();
+        return verifications;
+      };
+      const all = count(() => verifyCertificate(cert, chain[0]!));
+      expect(count(() => verifyCertificate(cert, chain[0]!, known))).toBe(all - cert.authorization.approvals.length);
+      // Known for another proposal: nothing is skipped.
+      expect(count(() => verifyCertificate(cert, chain[0]!, { ...known, proposalHash: 'ab'.repeat(32) }))).toBe(all);
+      // An approval that differs from the known one is verified, and a bad one refused by name.
+      const tampered = clone(cert);
+      const victim = tampered.authorization.approvals[0]!;
+      victim.signature = tampered.authorization.approvals[1]!.signature;
+      expectCode(() => verifyCertificate(tampered, chain[0]!, known), 'CERT_UNAUTHORIZED', victim.deviceId);
+    } finally {
+      useEd25519Backend(before);
+    }
   });
 
   test('a certificate whose roster or threshold differs from the approved proposal is refused', () => {

@@ -54,6 +54,8 @@ interface ReshareRun {
   isOld: boolean;
   isNew: boolean;
   approvals: Map<string, string>;
+  /** Approvals of this proposal verified in the start (deviceId → signature), under the stored epoch-e keys. */
+  verifiedApprovals: Map<string, string>;
   rejections: Set<string>;
   approvedHere: boolean;
   start?: Envelope<'reshare/start'>;
@@ -153,6 +155,7 @@ export class ReshareSessions {
       isOld: old.roster.some((m) => m.deviceId === this.ctx.deviceId),
       isNew: newRoster.some((m) => m.deviceId === this.ctx.deviceId),
       approvals: new Map(),
+      verifiedApprovals: new Map(),
       rejections: new Set(),
       approvedHere: false,
       deals: new Map(),
@@ -408,7 +411,10 @@ export class ReshareSessions {
     const approvers = new Set<string>();
     for (const a of env.body.approvals) {
       const m = run.oldCert.roster.find((r) => r.deviceId === a.deviceId);
-      if (m !== undefined && verifyApproval(run.ref, a.signature, m.identityKey)) approvers.add(a.deviceId);
+      if (m !== undefined && verifyApproval(run.ref, a.signature, m.identityKey)) {
+        approvers.add(a.deviceId);
+        run.verifiedApprovals.set(a.deviceId, a.signature);
+      }
     }
     if (approvers.size < run.old.threshold || env.body.dealers.some((d) => !approvers.has(d))) {
       return this.abort(run, 'start without the approvals of t old holders', env.from);
@@ -555,7 +561,8 @@ export class ReshareSessions {
    */
   private async onCertificate(run: ReshareRun, data: unknown, verified?: { certificate: Certificate; hash: string }): Promise<void> {
     if (run.done) return;
-    const hash = verified?.hash ?? verifyCertificate(data, run.oldCert);
+    // The certificate embeds the start's approvals, checked in onStart under the same (stored) roster keys.
+    const hash = verified?.hash ?? verifyCertificate(data, run.oldCert, { proposalHash: run.ref, signatures: run.verifiedApprovals });
     const cert = verified?.certificate ?? parseCertificate(data);
     const p = run.propose;
     const name = this.ctx.quorumName(p.quorumId);

@@ -143,7 +143,8 @@ export class Connection {
           return this.onSend(frame);
         case 'ack': {
           const msgId = frame.msgId;
-          void this.ctx.store.later(() => this.ctx.store.ack(this.deviceId!, msgId)).then(
+          // Not durable on its own: a lost ack only means one more delivery, which the device drops.
+          void this.ctx.store.later(() => this.ctx.store.ack(this.deviceId!, msgId), { durable: false }).then(
             (acked) => {
               if (acked) this.inflight.delete(msgId);
               this.pump();

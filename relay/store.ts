@@ -101,17 +101,24 @@ export class RelayStore {
     if (row === undefined) this.db.prepare("INSERT INTO meta (key, value) VALUES ('relayId', ?)").run(this.relayId);
   }
 
-  private queued: { run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private queued: { run: () => unknown; durable: boolean; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   private flushScheduled = false;
 
   /**
    * Runs `fn` in the next group commit and resolves with its result once that
    * commit is durable. `fn` throwing rejects only its own promise (its writes
    * roll back to a savepoint); a failing commit rejects the whole batch.
+   *
+   * `durable: false` is for writes whose loss in a power cut is harmless
+   * (an ack: the envelope is delivered again, and devices drop duplicates).
+   * A batch of only those commits with synchronous=NORMAL: atomic, and kept
+   * across a relay crash (WAL), but without an fsync of its own; the next
+   * FULL commit makes it durable. Acks were most of the commits, and each
+   * fsync held up the relay's event loop.
    */
-  later<T>(fn: () => T): Promise<T> {
+  later<T>(fn: () => T, opts: { durable?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queued.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queued.push({ run: fn, durable: opts.durable !== false, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -130,6 +137,8 @@ export class RelayStore {
       return;
     }
     const results: { ok: boolean; value: unknown }[] = [];
+    const relaxed = batch.every((op) => !op.durable);
+    if (relaxed) this.db.pragma('synchronous = NORMAL');
     try {
       this.db.transaction(() => {
         for (const op of batch) {
@@ -143,6 +152,8 @@ export class RelayStore {
     } catch (e) {
       for (const op of batch) op.reject(e);
       return;
+    } finally {
+      if (relaxed) this.db.pragma('synchronous = FULL');
     }
     batch.forEach((op, i) => {
       const r = results[i]!;
@@ -237,6 +248,11 @@ export class RelayStore {
       envelopes: one('SELECT count(*) AS n FROM envelopes WHERE body IS NOT NULL AND expires_at > ?', now),
       certificates: one('SELECT count(*) AS n FROM certificates'),
     };
+  }
+
+  /** SQLite's current `synchronous` level (2 = FULL, 1 = NORMAL): what a commit now would fsync. */
+  syncLevel(): number {
+    return this.db.pragma('synchronous', { simple: true }) as number;
   }
 
   /** Closes the database. */

@@ -137,6 +137,23 @@ describe('relay store', () => {
     s.close();
   });
 
+  test('a batch of only acks commits without its own fsync; any other write in the batch makes it a full commit', async () => {
+    const s = new RelayStore(join(dir, 'relay.db'));
+    const ids = ['k1', 'k2', 'k3'].map((k) => (put(s, k, ['bob'], 0) as { msgId: string }).msgId);
+    const [relaxed] = await Promise.all([s.later(() => [s.syncLevel(), s.ack('bob', ids[0]!)], { durable: false })]);
+    expect(relaxed).toEqual([1, true]);
+    expect(s.syncLevel()).toBe(2);
+    const mixed = await Promise.all([s.later(() => s.syncLevel(), { durable: false }), s.later(() => s.syncLevel())]);
+    expect(mixed).toEqual([2, 2]);
+    await s.later(() => s.ack('bob', ids[1]!), { durable: false });
+    s.close();
+    // Committed, so kept across a restart: only k3 is still pending.
+    const again = new RelayStore(join(dir, 'relay.db'));
+    expect(again.pendingAfter('bob', 0, 0, 10).map((p) => p.msgId)).toEqual([ids[2]]);
+    expect(again.syncLevel()).toBe(2);
+    again.close();
+  });
+
   test('an ack by a device that is not the recipient deletes nothing', () => {
     const s = new RelayStore(':memory:');
     const r = put(s, 'k', ['bob'], 0) as { msgId: string };

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { withoutOwnFsync } from '../main/sqlite/relaxed-sync.js';
 import { cacheStatements } from '../main/sqlite/statement-cache.js';
 
 const SCHEMA = `
@@ -137,23 +138,21 @@ export class RelayStore {
       return;
     }
     const results: { ok: boolean; value: unknown }[] = [];
-    const relaxed = batch.every((op) => !op.durable);
-    if (relaxed) this.db.pragma('synchronous = NORMAL');
-    try {
-      this.db.transaction(() => {
-        for (const op of batch) {
-          try {
-            results.push({ ok: true, value: this.db.transaction(op.run)() });
-          } catch (e) {
-            results.push({ ok: false, value: e });
-          }
+    const commit = this.db.transaction(() => {
+      for (const op of batch) {
+        try {
+          results.push({ ok: true, value: this.db.transaction(op.run)() });
+        } catch (e) {
+          results.push({ ok: false, value: e });
         }
-      })();
+      }
+    });
+    try {
+      if (batch.every((op) => !op.durable)) withoutOwnFsync(this.db, commit);
+      else commit();
     } catch (e) {
       for (const op of batch) op.reject(e);
       return;
-    } finally {
-      if (relaxed) this.db.pragma('synchronous = FULL');
     }
     batch.forEach((op, i) => {
       const r = results[i]!;

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '../../shared/bytes.js';
 import { cacheStatements } from '../sqlite/statement-cache.js';
+import { withoutOwnFsync } from '../sqlite/relaxed-sync.js';
 
 /** One row of the hash-chained event log. */
 export interface LogRow {
@@ -153,12 +154,8 @@ export class StateStore {
     // matters (shares pending, certificates, the log) is. One fsync per incoming message was a
     // quarter of a reshare's time (bench/).
     this.seenInsert ??= this.db.prepare('INSERT OR IGNORE INTO seen (digest, at) VALUES (?, ?)');
-    this.db.prepare('PRAGMA synchronous = NORMAL').run();
-    try {
-      return this.seenInsert.run(digest, this.now()).changes === 1;
-    } finally {
-      this.db.prepare('PRAGMA synchronous = FULL').run();
-    }
+    const insert = this.seenInsert;
+    return withoutOwnFsync(this.db, () => insert.run(digest, this.now()).changes === 1);
   }
 
   /** Appends to the hash-chained event log and returns the entry. */

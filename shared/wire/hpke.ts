@@ -23,30 +23,55 @@ const RECIPIENT_SLOT = '\u0000';
 const SLOT_JSON = `"recipient":${JSON.stringify(RECIPIENT_SLOT)}`;
 
 /**
- * The canonical AAD of a header around its recipient, per header object: a dealer seals one
- * broadcast to every new member under the same header (a `to` of n' deviceIds), and its canonical
- * form is the same for all but the recipient's value. `key` (the fields, joined) notices a
- * header changed in place.
+ * AAD: the header fields only (extra properties of the argument are ignored) plus the recipient.
+ * The header is canonicalized once for all recipients (a deal's `to` lists n' deviceIds); each
+ * AAD is the same bytes as canonicalBytes({ ...fields, recipient }), since RFC 8785 orders keys by
+ * name, not by value.
  */
-const aadAround = new WeakMap<EnvelopeHeader, { before: string; after: string; key: string }>();
-
-/** AAD: the header fields only (extra properties of the argument are ignored) plus the recipient. */
-function aad(header: EnvelopeHeader, recipientDeviceId: string): Uint8Array {
-  const fields = envelopeHeader(header);
-  const key = [fields.v, fields.kind, fields.quorumId, fields.sessionId, fields.epoch, fields.from, ...fields.to].map(String).join('\n');
-  let around = aadAround.get(header);
-  if (around?.key !== key) {
-    const [before, after] = canonicalJson({ ...fields, recipient: RECIPIENT_SLOT }).split(SLOT_JSON) as [string, string];
-    around = { before, after, key };
-    aadAround.set(header, around);
-  }
-  // Same bytes as canonicalBytes({ ...fields, recipient }): RFC 8785 orders keys by name, not value.
-  return utf8ToBytes(`${around.before}"recipient":${canonicalJson(recipientDeviceId)}${around.after}`);
+function aadFor(header: EnvelopeHeader): (recipientDeviceId: string) => Uint8Array {
+  const [before, after] = canonicalJson({ ...envelopeHeader(header), recipient: RECIPIENT_SLOT }).split(SLOT_JSON) as [string, string];
+  return (recipient) => utf8ToBytes(`${before}"recipient":${canonicalJson(recipient)}${after}`);
 }
 
 function key32(hex: string): Uint8Array | undefined {
   const b = typeof hex === 'string' ? tryHexToBytes(hex) : undefined;
   return b !== undefined && b.length === 32 ? b : undefined;
+}
+
+/** One recipient of a sealing: its deviceId, its X25519 key (hex) and what to seal to it. */
+export interface SealRecipient {
+  deviceId: string;
+  hpkeKey: string;
+  plaintext: Uint8Array;
+}
+
+/**
+ * Seals each recipient's plaintext to its X25519 key under one envelope header
+ * (DESIGN §3), in order. Every recipient must be in the header's `to`; a bad
+ * key is refused naming its device.
+ */
+export async function sealShares(header: EnvelopeHeader, recipients: readonly SealRecipient[]): Promise<Sealed[]> {
+  const aad = aadFor(header);
+  const out: Sealed[] = [];
+  for (const r of recipients) {
+    if (!header.to.includes(r.deviceId)) {
+      throw new RampartError('ENCODING_INVALID', 'the recipient is not in the envelope header\'s "to"');
+    }
+    const pk = key32(r.hpkeKey);
+    if (pk === undefined) {
+      throw new RampartError('ENCODING_INVALID', 'recipient HPKE key must be 32 bytes of lower-case hex', r.deviceId);
+    }
+    try {
+      const suite = hpkeSuite();
+      const recipientPublicKey = await suite.kem.deserializePublicKey(pk);
+      const { enc, ct } = await suite.seal({ recipientPublicKey, info: INFO }, r.plaintext, aad(r.deviceId));
+      out.push({ enc: bytesToHex(new Uint8Array(enc)), ct: bytesToHex(new Uint8Array(ct)) });
+    } catch {
+      // e.g. a low-order X25519 key, which RFC 9180 §7.1.4 requires us to refuse.
+      throw new RampartError('ENCODING_INVALID', 'cannot seal to the recipient HPKE key', r.deviceId);
+    }
+  }
+  return out;
 }
 
 /** Seals `plaintext` to one recipient's X25519 key, bound to the envelope header (DESIGN §3). */
@@ -56,22 +81,8 @@ export async function sealShare(
   header: EnvelopeHeader,
   plaintext: Uint8Array,
 ): Promise<Sealed> {
-  if (!header.to.includes(recipientDeviceId)) {
-    throw new RampartError('ENCODING_INVALID', 'the recipient is not in the envelope header\'s "to"');
-  }
-  const pk = key32(recipientHpkeKeyHex);
-  if (pk === undefined) {
-    throw new RampartError('ENCODING_INVALID', 'recipient HPKE key must be 32 bytes of lower-case hex', recipientDeviceId);
-  }
-  try {
-    const suite = hpkeSuite();
-    const recipientPublicKey = await suite.kem.deserializePublicKey(pk);
-    const { enc, ct } = await suite.seal({ recipientPublicKey, info: INFO }, plaintext, aad(header, recipientDeviceId));
-    return { enc: bytesToHex(new Uint8Array(enc)), ct: bytesToHex(new Uint8Array(ct)) };
-  } catch {
-    // e.g. a low-order X25519 key, which RFC 9180 §7.1.4 requires us to refuse.
-    throw new RampartError('ENCODING_INVALID', 'cannot seal to the recipient HPKE key', recipientDeviceId);
-  }
+  const [sealed] = await sealShares(header, [{ deviceId: recipientDeviceId, hpkeKey: recipientHpkeKeyHex, plaintext }]);
+  return sealed as Sealed;
 }
 
 /**
@@ -113,7 +124,7 @@ export async function openShare(
   try {
     const suite = hpkeSuite();
     const recipientKey = await privateKeyOf(suite, secretKeys.hpkeKey.expose());
-    const pt = await suite.open({ recipientKey, enc, info: INFO }, ct, aad(header, myDeviceId));
+    const pt = await suite.open({ recipientKey, enc, info: INFO }, ct, aadFor(header)(myDeviceId));
     return new Uint8Array(pt);
   } catch {
     return fail('authentication failed');

@@ -10,7 +10,7 @@ import { DOMAIN } from '../../shared/hash.js';
 import { deviceKeysFromBytes, devicePublicKeys } from '../../shared/identity.js';
 import { canonicalBytes } from '../../shared/wire/canonical.js';
 import { envelopeHeader, type EnvelopeHeader } from '../../shared/wire/envelope.js';
-import { openShare, sealShare } from '../../shared/wire/hpke.js';
+import { openShare, sealShare, sealShares } from '../../shared/wire/hpke.js';
 import { hpkeSuite } from '../../shared/wire/hpke-suite.js';
 import { alice, bob, carol, dave, example, RFC9180_A21 } from './fixtures.js';
 
@@ -129,14 +129,20 @@ describe('HPKE share sealing', () => {
     expect(e.culprit).toBe(alice.deviceId);
   });
 
-  it('seals under the AAD canonicalBytes({ ...header, recipient }) for each recipient of one header, even one changed in place', async () => {
+  it('seals a batch under one header, in order, each under the AAD canonicalBytes({ ...header, recipient }); a header changed later binds anew', async () => {
     const shared = { ...header, to: [...header.to] };
     const openByHand = async (who: typeof bob, h: EnvelopeHeader, sealed: { enc: string; ct: string }) => {
       const recipientKey = await hpkeSuite().kem.deserializePrivateKey(who.keys.hpkeKey.expose());
       const aad = canonicalBytes({ ...envelopeHeader(h), recipient: who.deviceId });
       return new Uint8Array(await hpkeSuite().open({ recipientKey, enc: hexToBytes(sealed.enc), info: utf8ToBytes(DOMAIN.hpkeShare) }, hexToBytes(sealed.ct), aad));
     };
-    for (const who of [bob, carol, bob]) expect(await openByHand(who, shared, await sealShare(who.hpkeKey, who.deviceId, shared, share))).toEqual(share);
+    const batch = [bob, carol, bob];
+    const sealedBatch = await sealShares(shared, batch.map((who, i) => ({ deviceId: who.deviceId, hpkeKey: who.hpkeKey, plaintext: share.map((b) => b ^ i) })));
+    expect(sealedBatch).toHaveLength(3);
+    for (const [i, who] of batch.entries()) expect(await openByHand(who, shared, sealedBatch[i]!)).toEqual(share.map((b) => b ^ i));
+    // A batch with a device the header does not address, or a bad key, is refused (the latter by name).
+    expect((await rejection(sealShares(shared, [{ deviceId: dave.deviceId, hpkeKey: dave.hpkeKey, plaintext: share }]))).code).toBe('ENCODING_INVALID');
+    expect((await rejection(sealShares(shared, [{ deviceId: bob.deviceId, hpkeKey: bob.hpkeKey, plaintext: share }, { deviceId: carol.deviceId, hpkeKey: '00'.repeat(32), plaintext: share }]))).culprit).toBe(carol.deviceId);
     // The same header object, readdressed: the next seal must bind the new "to".
     shared.to.reverse();
     const sealed = await sealShare(carol.hpkeKey, carol.deviceId, shared, share);

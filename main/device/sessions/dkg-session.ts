@@ -21,9 +21,9 @@ import { checkRoster } from '../../../shared/identifiers.js';
 import { devicePublicKeys, signDomain } from '../../../shared/identity.js';
 import { commitmentsHash } from '../../../shared/reshare/transcript.js';
 import { getSuite, type SuiteName } from '../../../shared/suites.js';
-import type { Member } from '../../../shared/wire/bodies.js';
+import type { Member, Sealed } from '../../../shared/wire/bodies.js';
 import { embedProposal, envelopeHeader, proposalHash, signApproval, verifyApproval, type Envelope } from '../../../shared/wire/envelope.js';
-import { openShare, sealShare } from '../../../shared/wire/hpke.js';
+import { openShare, sealShares } from '../../../shared/wire/hpke.js';
 import type { SessionContext } from '../context.js';
 import type { RequestInbox } from '../requests.js';
 import { certificateFromRound, firstBadAck } from './certify.js';
@@ -222,12 +222,13 @@ export class DkgSessions {
     run.r2 = r2.secret;
     const to = this.memberIds(run).filter((d) => d !== this.ctx.deviceId);
     const header = { v: 1 as const, kind: 'dkg/round2' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: 0, from: this.ctx.deviceId, to };
-    const sealed: Record<string, { enc: string; ct: string }> = {};
-    for (const d of to) {
+    const recipients = to.map((d) => {
       const peer = this.ctx.peer(d);
       if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a member', d);
-      sealed[d] = await sealShare(peer.hpkeKey, d, header, (r2.packages[d] as DkgRound2Package).signingShare);
-    }
+      return { deviceId: d, hpkeKey: peer.hpkeKey, plaintext: (r2.packages[d] as DkgRound2Package).signingShare };
+    });
+    const sealedInOrder = await sealShares(header, recipients);
+    const sealed = Object.fromEntries(to.map((d, i) => [d, sealedInOrder[i] as Sealed]));
     await this.ctx.send('dkg/round2', p.quorumId, p.sessionId, 0, to, { proposalHash: run.ref, sealed });
     await this.maybeRound3(run);
   }

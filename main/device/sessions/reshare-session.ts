@@ -30,9 +30,9 @@ import { commitmentsHash } from '../../../shared/reshare/transcript.js';
 import { lazyVerifyingShares } from '../../../shared/math/verifying-shares.js';
 import type { ReceivedDeal, ResharePlan } from '../../../shared/reshare/types.js';
 import { getSuite } from '../../../shared/suites.js';
-import type { Member, Sealed } from '../../../shared/wire/bodies.js';
+import type { Member } from '../../../shared/wire/bodies.js';
 import { embedProposal, envelopeHeader, messageHash, proposalHash, signApproval, verifyApproval, type Envelope } from '../../../shared/wire/envelope.js';
-import { openShare, sealShare } from '../../../shared/wire/hpke.js';
+import { openShare, sealShares } from '../../../shared/wire/hpke.js';
 import { packSealedShares, sealedShareFor } from '../../../shared/wire/sealed-shares.js';
 import { epochToJson } from '../codec.js';
 import { secretNames, type SessionContext } from '../context.js';
@@ -451,12 +451,12 @@ export class ReshareSessions {
     const others = to.filter((d) => d !== this.ctx.deviceId);
     if (others.length > 0) {
       const header = { v: 1 as const, kind: 'reshare/deal' as const, quorumId: p.quorumId, sessionId: p.sessionId, epoch: p.epoch, from: this.ctx.deviceId, to: others };
-      const sealed: Sealed[] = [];
-      for (const d of others) {
+      const recipients = others.map((d) => {
         const peer = this.ctx.peer(d);
         if (peer === undefined) throw new RampartError('PLAN_INVALID', 'no HPKE key for a new member', d);
-        sealed.push(await sealShare(peer.hpkeKey, d, header, out.subShares[d] as Uint8Array));
-      }
+        return { deviceId: d, hpkeKey: peer.hpkeKey, plaintext: out.subShares[d] as Uint8Array };
+      });
+      const sealed = await sealShares(header, recipients);
       await this.ctx.send('reshare/deal', p.quorumId, p.sessionId, p.epoch, others, { proposalHash: run.ref, startHash, commitments, sealedShares: packSealedShares(sealed) });
     }
     this.ctx.log('reshare-dealt', `dealt to ${to.length} new members`, p.quorumId, p.sessionId);

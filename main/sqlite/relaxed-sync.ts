@@ -9,10 +9,12 @@ import type Database from 'better-sqlite3';
 
 /** Runs `fn` (which commits) under synchronous=NORMAL, then puts synchronous back to FULL. */
 export function withoutOwnFsync<T>(db: Database.Database, fn: () => T): T {
-  db.pragma('synchronous = NORMAL');
+  // Through db.prepare, not db.pragma: both stores cache prepared statements (statement-cache.ts),
+  // and these two run once per incoming message or ack batch.
+  db.prepare('PRAGMA synchronous = NORMAL').run();
   try {
     return fn();
   } finally {
-    db.pragma('synchronous = FULL');
+    db.prepare('PRAGMA synchronous = FULL').run();
   }
 }

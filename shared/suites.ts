@@ -16,6 +16,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { schnorr, schnorr_FROST, secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex, concatBytes, hexToBytes, HEX_RE } from './bytes.js';
 import { RampartError } from './errors.js';
+import { sumEd25519Commitments, type AffineBytes } from './math/ed25519-commitment-sum.js';
 
 /** Names of the supported suites, as they appear on the wire. */
 export const SUITE_NAMES = ['ed25519', 'secp256k1-tr'] as const;
@@ -75,6 +76,15 @@ export interface Suite {
   decodeCommitment(bytes: Uint8Array): GroupElement;
   /** Encoded length of a commitment (64 for ed25519, 65 for secp256k1). */
   readonly commitmentLength: number;
+  /**
+   * Σ_i vectors[i], coefficient by coefficient over `len` coefficients (the
+   * summed commitments C' of DESIGN §4 step 5), after checking every entry
+   * as `decodeCommitment` does and that it is not the identity. `undefined`
+   * when a vector has another length or an entry is refused; the caller
+   * then decodes deal by deal, which names the culprit (ed25519 also
+   * refuses x = 0 here, i.e. the point of order 2, which that path judges).
+   */
+  sumCommitmentVectors(vectors: readonly (readonly Uint8Array[])[], len: number): GroupElement[] | undefined;
   /**
    * True iff `p` lies in the prime-order subgroup (the identity does). For
    * ed25519 this is the installed subgroup check if a host installed one
@@ -136,6 +146,10 @@ function bindSuite(
     if (bytesToHex(p.toBytes()) !== bytesToHex(bytes)) throw new Error('non-canonical point encoding');
     return p;
   };
+  const decodeCommitment = (bytes: Uint8Array): GroupElement => {
+    if (bytes.length !== commitmentCodec.length) throw new Error(`commitment must be ${commitmentCodec.length} bytes`);
+    return commitmentCodec.decode(bytes);
+  };
   return {
     name,
     frost,
@@ -152,9 +166,23 @@ function bindSuite(
     inPrimeOrderSubgroup,
     commitmentLength: commitmentCodec.length,
     encodeCommitment: (p) => commitmentCodec.encode(p),
-    decodeCommitment(bytes) {
-      if (bytes.length !== commitmentCodec.length) throw new Error(`commitment must be ${commitmentCodec.length} bytes`);
-      return commitmentCodec.decode(bytes);
+    decodeCommitment,
+    sumCommitmentVectors(vectors, len) {
+      if (vectors.some((v) => v.length !== len)) return undefined;
+      const sum = new Array<GroupElement>(len).fill(Point.ZERO);
+      for (const v of vectors) {
+        for (let k = 0; k < len; k++) {
+          let p: GroupElement;
+          try {
+            p = decodeCommitment(v[k] as Uint8Array);
+          } catch {
+            return undefined;
+          }
+          if (p.is0()) return undefined;
+          sum[k] = (sum[k] as GroupElement).add(p);
+        }
+      }
+      return sum;
     },
     msm(points, scalars) {
       if (points.length !== scalars.length) throw new Error('msm: length mismatch');
@@ -259,8 +287,19 @@ function readLe256(b: Uint8Array, offset: number): bigint {
   return v.getBigUint64(0, true) | (v.getBigUint64(8, true) << 64n) | (v.getBigUint64(16, true) << 128n) | (v.getBigUint64(24, true) << 192n);
 }
 
-/** FROST(Ed25519, SHA-512). */
-export const ed25519Suite: Suite = bindSuite(
+/** The ed25519 point with canonical affine coordinates (little-endian bytes); its encoding is cached, not computed. */
+function ed25519FromAffine({ x, y }: AffineBytes): GroupElement {
+  const X = readLe256(x, 0);
+  const Y = readLe256(y, 0);
+  const p = new Ed25519FrostPoint(X, Y, 1n, (X * Y) % ED25519_P);
+  // RFC 8032 §5.1.2: y, with the low bit of x as the top bit.
+  const encoding = y.slice();
+  encoding[31] = (encoding[31] as number) | (((x[0] as number) & 1) << 7);
+  strictEncodings.set(p, encoding);
+  return p;
+}
+
+const ed25519Bound: Suite = bindSuite(
   'ed25519',
   ed25519Frost,
   ed25519.Point,
@@ -291,6 +330,14 @@ export const ed25519Suite: Suite = bindSuite(
   (sig, msg, key) => ed25519.verify(sig, msg, key),
   (p) => ed25519InSubgroup(p, () => p.isTorsionFree()),
 );
+
+/** FROST(Ed25519, SHA-512); receivers sum commitments in limb arithmetic (shared/math/ed25519-commitment-sum.ts). */
+export const ed25519Suite: Suite = {
+  ...ed25519Bound,
+  sumCommitmentVectors(vectors, len) {
+    return sumEd25519Commitments(vectors, len)?.map(ed25519FromAffine);
+  },
+};
 
 /** FROST(secp256k1, SHA-256) with BIP-340 signatures (Taproot). */
 export const secp256k1TrSuite: Suite = bindSuite(

@@ -50,6 +50,53 @@ function orderDeals(r: ResolvedPlan, deals: readonly ReceivedDeal[]): ReceivedDe
   });
 }
 
+/** The sub-share as a canonical non-zero scalar, or why it is refused. */
+function parseSubShare(r: ResolvedPlan, bytes: Uint8Array): bigint | string {
+  let share: bigint;
+  try {
+    share = r.suite.Fn.fromBytes(bytes);
+  } catch {
+    return 'dealer sent a malformed sub-share';
+  }
+  if (bytesToHex(r.suite.Fn.toBytes(share)) !== bytesToHex(bytes)) return 'dealer sent a non-canonical sub-share';
+  // A zero sub-share is refused outright (an honest dealer sends one with probability 1/q).
+  if (share === 0n) return 'dealer sent a zero sub-share';
+  return share;
+}
+
+/**
+ * The common case in one pass: every sub-share well formed, and C' summed by
+ * the suite straight from the wire bytes (`Suite.sumCommitmentVectors`).
+ * Each dealer's own points are decoded only if a later check must name a
+ * culprit. `undefined` if anything is off: the caller then runs `decodeDeal`
+ * deal by deal, which reports the first fault in D order, as always.
+ */
+function decodeAllAtOnce(r: ResolvedPlan, ordered: readonly ReceivedDeal[]): { decoded: DecodedDeal[]; summed: GroupElement[] } | undefined {
+  const shares: bigint[] = [];
+  for (const d of ordered) {
+    const share = parseSubShare(r, d.subShare);
+    if (typeof share === 'string') return undefined;
+    shares.push(share);
+  }
+  const summed = r.suite.sumCommitmentVectors(
+    ordered.map((d) => d.commitments),
+    r.plan.newThreshold,
+  );
+  if (summed === undefined) return undefined;
+  const decoded = ordered.map((d, i): DecodedDeal => {
+    let points: GroupElement[] | undefined;
+    return {
+      dealer: r.dealers[i] as DecodedDeal['dealer'],
+      share: shares[i] as bigint,
+      get points(): GroupElement[] {
+        // Every commitment already passed the suite's checks: decoding cannot fail here.
+        return (points ??= d.commitments.map((c) => r.suite.decodeCommitment(c)));
+      },
+    };
+  });
+  return { decoded, summed };
+}
+
 /** Structural checks of one deal: exactly t' canonical points, none the identity, a canonical scalar. */
 function decodeDeal(r: ResolvedPlan, index: number, d: ReceivedDeal): DecodedDeal {
   const { suite } = r;
@@ -68,17 +115,8 @@ function decodeDeal(r: ResolvedPlan, index: number, d: ReceivedDeal): DecodedDea
     if (p.is0()) complain('COMMITMENT_IDENTITY', 'dealer sent the identity as a commitment', [who]);
     return p;
   });
-  let share: bigint;
-  try {
-    share = suite.Fn.fromBytes(d.subShare);
-  } catch {
-    complain('SUBSHARE_INVALID', 'dealer sent a malformed sub-share', [who]);
-  }
-  if (bytesToHex(suite.Fn.toBytes(share)) !== bytesToHex(d.subShare)) {
-    complain('SUBSHARE_INVALID', 'dealer sent a non-canonical sub-share', [who]);
-  }
-  // A zero sub-share is refused outright (an honest dealer sends one with probability 1/q).
-  if (share === 0n) complain('SUBSHARE_INVALID', 'dealer sent a zero sub-share', [who]);
+  const share = parseSubShare(r, d.subShare);
+  if (typeof share === 'string') complain('SUBSHARE_INVALID', share, [who]);
   return { dealer: r.dealers[index] as DecodedDeal['dealer'], points, share };
 }
 
@@ -153,8 +191,9 @@ export function receiveReshare(
   if (self === undefined) throw new RampartError('PLAN_INVALID', 'this device is not in the new roster', me);
   try {
     const ordered = orderDeals(r, deals);
-    const decoded = ordered.map((d, i) => decodeDeal(r, i, d));
-    const summed = sumCommitments(suite, decoded, plan.newThreshold);
+    const atOnce = decodeAllAtOnce(r, ordered);
+    const decoded = atOnce?.decoded ?? ordered.map((d, i) => decodeDeal(r, i, d));
+    const summed = atOnce?.summed ?? sumCommitments(suite, decoded, plan.newThreshold);
     const batched = opts.batch !== false && batchVerify(suite, decoded, self.x, summed, r.groupKey);
     if (!batched) {
       // Per-dealer checks: the naive path, or the fallback that names a culprit.

@@ -17,30 +17,10 @@
  * no input makes a denominator vanish.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { fe, feAdd, feCopy, feFromBytes, feInvert, feIsZero, feMul, feSet, feSqr, feSub, feToBytes, type Fe } from './ed25519-field.js';
+import { fe, feAdd, feBelowP, feCopy, feFromBigInt, feFromBytes, feInvert, feIsZero, feMul, feSet, feSqr, feSub, feToBytes, type AffineBytes, type Fe } from './ed25519-field.js';
 
-/** Affine coordinates of one sum, each the canonical 32-byte little-endian encoding. */
-export interface AffineBytes {
-  x: Uint8Array;
-  y: Uint8Array;
-}
-
-function limbsOf(n: bigint): Fe {
-  const out = fe();
-  for (let i = 0; i < 16; i++) out[i] = Number((n >> BigInt(16 * i)) & 0xffffn);
-  return out;
-}
-
-const CURVE_D = limbsOf(ed25519.Point.CURVE().d);
-const CURVE_2D = limbsOf((2n * ed25519.Point.CURVE().d) % ed25519.Point.Fp.ORDER);
-
-/** True iff the 256-bit value in `a` (straight from bytes: limbs in [0, 2^16)) is below p = 2^255 − 19. */
-function belowP(a: Fe): boolean {
-  if ((a[15] as number) < 0x7fff) return true;
-  if ((a[15] as number) > 0x7fff) return false;
-  for (let i = 14; i >= 1; i--) if (a[i] !== 0xffff) return true;
-  return (a[0] as number) < 0xffed;
-}
+const CURVE_D = feFromBigInt(ed25519.Point.CURVE().d);
+const CURVE_2D = feFromBigInt((2n * ed25519.Point.CURVE().d) % ed25519.Point.Fp.ORDER);
 
 function isZeroLimbs(a: Fe): boolean {
   for (let i = 0; i < 16; i++) if (a[i] !== 0) return false;
@@ -78,7 +58,7 @@ function readChecked(bytes: Uint8Array): boolean {
   if (bytes.length !== 64) return false;
   feFromBytes(x, bytes, 0);
   feFromBytes(y, bytes, 32);
-  if (!belowP(x) || !belowP(y) || isZeroLimbs(x)) return false;
+  if (!feBelowP(x) || !feBelowP(y) || isZeroLimbs(x)) return false;
   feSqr(xx, x);
   feSqr(yy, y);
   feMul(xy, x, y);

@@ -14,6 +14,12 @@
  * limb 0 below 2^35; carrying limbs 0 and 1 once more is enough for that bound.
  */
 
+/** A point's affine coordinates, each in its canonical 32-byte little-endian encoding. */
+export interface AffineBytes {
+  x: Uint8Array;
+  y: Uint8Array;
+}
+
 /** One field element: 16 limbs of 16 bits, little-endian. */
 export type Fe = Float64Array;
 
@@ -43,6 +49,13 @@ function carryPass(o: Fe): number {
 /** Reads 32 little-endian bytes at `offset` into `o` (all 256 bits; the caller decides what a top bit means). */
 export function feFromBytes(o: Fe, b: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) o[i] = (b[offset + 2 * i] as number) | ((b[offset + 2 * i + 1] as number) << 8);
+}
+
+/** A new element holding the non-negative integer n < 2^256 (for constants). */
+export function feFromBigInt(n: bigint): Fe {
+  const o = fe();
+  for (let i = 0; i < 16; i++) o[i] = Number((n >> BigInt(16 * i)) & 0xffffn);
+  return o;
 }
 
 /** Sets `o` to a small non-negative integer. */
@@ -238,14 +251,59 @@ export function feToBytes(a: Fe): Uint8Array {
   return out;
 }
 
-/** o = a^(p−2) = a^−1 mod p (a ≢ 0), by square-and-multiply over the public exponent. */
+/** o = a^(2^k) (o may alias a). */
+function sqrTimes(o: Fe, a: Fe, k: number): void {
+  feSqr(o, a);
+  for (let i = 1; i < k; i++) feSqr(o, o);
+}
+
+/**
+ * o = a^((p−5)/8) = a^(2^252 − 3), the exponent of the square root in
+ * RFC 8032 §5.1.3, by the usual addition chain (252 squarings, 11 products).
+ */
+export function fePow22523(o: Fe, a: Fe): void {
+  const t0 = fe();
+  const t1 = fe();
+  const t2 = fe();
+  feSqr(t0, a); // a^2
+  sqrTimes(t1, t0, 2); // a^8
+  feMul(t1, a, t1); // a^9
+  feMul(t0, t0, t1); // a^11
+  feSqr(t0, t0); // a^22
+  feMul(t0, t1, t0); // a^(2^5 − 1)
+  sqrTimes(t1, t0, 5);
+  feMul(t0, t1, t0); // a^(2^10 − 1)
+  sqrTimes(t1, t0, 10);
+  feMul(t1, t1, t0); // a^(2^20 − 1)
+  sqrTimes(t2, t1, 20);
+  feMul(t1, t2, t1); // a^(2^40 − 1)
+  sqrTimes(t1, t1, 10);
+  feMul(t0, t1, t0); // a^(2^50 − 1)
+  sqrTimes(t1, t0, 50);
+  feMul(t1, t1, t0); // a^(2^100 − 1)
+  sqrTimes(t2, t1, 100);
+  feMul(t1, t2, t1); // a^(2^200 − 1)
+  sqrTimes(t1, t1, 50);
+  feMul(t0, t1, t0); // a^(2^250 − 1)
+  sqrTimes(t0, t0, 2); // a^(2^252 − 4)
+  feMul(o, t0, a); // a^(2^252 − 3)
+}
+
+/** o = a^−1 = a^(p−2) mod p (a ≢ 0): p − 2 = 8·(2^252 − 3) + 3. */
 export function feInvert(o: Fe, a: Fe): void {
-  const base = Float64Array.from(a);
-  const acc = Float64Array.from(a);
-  // p − 2 = 2^255 − 21: bits 254..0 are all ones except bits 2 and 4. Start from the top bit (a itself).
-  for (let bit = 253; bit >= 0; bit--) {
-    feSqr(acc, acc);
-    if (bit !== 2 && bit !== 4) feMul(acc, acc, base);
-  }
-  o.set(acc);
+  const t = fe();
+  fePow22523(t, a);
+  sqrTimes(t, t, 3);
+  const a3 = fe();
+  feSqr(a3, a);
+  feMul(a3, a3, a);
+  feMul(o, t, a3);
+}
+
+/** True iff the 256-bit value read by feFromBytes (limbs in [0, 2^16)) is below p = 2^255 − 19. */
+export function feBelowP(a: Fe): boolean {
+  if ((a[15] as number) < 0x7fff) return true;
+  if ((a[15] as number) > 0x7fff) return false;
+  for (let i = 14; i >= 1; i--) if (a[i] !== 0xffff) return true;
+  return (a[0] as number) < 0xffed;
 }

@@ -74,6 +74,12 @@ export interface Suite {
    * curve-equation check instead of a square root (about 25× cheaper).
    */
   encodeCommitment(p: GroupElement): Uint8Array;
+  /**
+   * `encodeCommitment(G·a)` for a secret scalar a (a dealer's polynomial
+   * coefficient), constant time in a. For ed25519 a host may install a
+   * native base multiplication (`useEd25519BaseMultiplier`).
+   */
+  commitScalar(a: bigint): Uint8Array;
   /** Decodes `encodeCommitment` output: canonical coordinates on the curve; no subgroup check. */
   decodeCommitment(bytes: Uint8Array): GroupElement;
   /** Encoded length of a commitment (64 for ed25519, 65 for secp256k1). */
@@ -123,6 +129,24 @@ export function useEd25519SubgroupCheck(check: SubgroupCheck | undefined): void 
   ed25519SubgroupCheck = check;
 }
 
+/**
+ * G·a on ed25519 for a secret scalar a given as 32 little-endian bytes
+ * (a < L): its compressed encoding, computed in constant time; `undefined`
+ * when it cannot (a = 0). Must equal noble's `Point.BASE.multiply(a)`.
+ */
+export type BaseMultiplier = (scalar: Uint8Array) => Uint8Array | undefined;
+
+let ed25519BaseMultiplier: BaseMultiplier | undefined;
+
+/**
+ * Installs a faster ed25519 base multiplication for dealer commitments
+ * (Node hosts install libsodium's: main/crypto/sodium-base-mult.ts); `undefined`
+ * restores noble's. A dealer computes t' of them per reshare.
+ */
+export function useEd25519BaseMultiplier(multiplier: BaseMultiplier | undefined): void {
+  ed25519BaseMultiplier = multiplier;
+}
+
 /** Subgroup membership of an ed25519 point: the installed check, else `noble` (the point's own isTorsionFree). */
 function ed25519InSubgroup(p: { is0(): boolean; toBytes(): Uint8Array }, noble: () => boolean): boolean {
   return ed25519SubgroupCheck === undefined || p.is0() ? noble() : ed25519SubgroupCheck(p.toBytes());
@@ -168,6 +192,7 @@ function bindSuite(
     inPrimeOrderSubgroup,
     commitmentLength: commitmentCodec.length,
     encodeCommitment: (p) => commitmentCodec.encode(p),
+    commitScalar: (a) => commitmentCodec.encode(Point.BASE.multiply(a)),
     decodeCommitment,
     sumCommitmentVectors(vectors, len) {
       if (vectors.some((v) => v.length !== len)) return undefined;
@@ -352,6 +377,17 @@ const ed25519Bound: Suite = bindSuite(
 /** FROST(Ed25519, SHA-512); receivers sum commitments in limb arithmetic (shared/math/ed25519-commitment-sum.ts). */
 export const ed25519Suite: Suite = {
   ...ed25519Bound,
+  commitScalar(a) {
+    if (ed25519BaseMultiplier !== undefined) {
+      const scalar = ed25519Bound.Fn.toBytes(a);
+      const encoded = ed25519BaseMultiplier(scalar);
+      scalar.fill(0);
+      // The installed multiplier gives the compressed point; the wire form is its affine x‖y.
+      const affine = encoded === undefined ? 'no point' : decompressEd25519(encoded);
+      if (typeof affine !== 'string') return concatBytes(affine.x, affine.y);
+    }
+    return ed25519Bound.commitScalar(a);
+  },
   sumCommitmentVectors(vectors, len) {
     return sumEd25519Commitments(vectors, len)?.map((sum) => ed25519FromAffine(sum));
   },

@@ -18,6 +18,7 @@ import { verifyEnvelope, type Envelope } from '../../shared/wire/envelope.js';
 import { installNodeEd25519 } from '../crypto/node-ed25519.js';
 import { installNodeSha256 } from '../crypto/node-sha256.js';
 import { installNodeX25519 } from '../crypto/node-x25519.js';
+import { installSodiumBaseMultiplier } from '../crypto/sodium-base-mult.js';
 import { installSodiumSubgroupCheck } from '../crypto/sodium-subgroup.js';
 import { DeviceBackups, type BackupComponents } from './backups.js';
 import type { DeviceComponents } from './components.js';
@@ -65,6 +66,7 @@ export class DeviceService implements DeviceApi {
     installNodeX25519(); // HPKE's X25519 through OpenSSL, synchronously: same ciphertexts, no WebCrypto job per step
     installNodeSha256(); // transcripts, certificates and HKDF through OpenSSL's SHA-256: same digests
     installSodiumSubgroupCheck(); // ed25519 subgroup checks of summed commitments through libsodium: same verdict, ~15× faster
+    installSodiumBaseMultiplier(); // dealer commitments a·G through libsodium, constant time: same points, ~8× faster
     this.ctx = new SessionContext(c.identity, c.state, c.secrets, c.transport, c.clock, c.random ?? randomBytes, (e, p) => this.emit(e, p));
     this.deviceId = this.ctx.deviceId;
     this.inbox = new RequestInbox((added, removedId) => {

@@ -47,7 +47,7 @@ export function dealReshare(
   // f_i(0) = λ_i·s_i; a_1..a_{t'-1} uniformly random and non-zero.
   const coeffs: bigint[] = [Fn.mul(self.lambda, s)];
   for (let k = 1; k < plan.newThreshold; k++) coeffs.push(randomScalar(Fn, rng));
-  const commitments = coeffs.map((a) => suite.encodeCommitment(suite.G.multiply(a)));
+  const commitments = coeffs.map((a) => suite.commitScalar(a));
   const subShares: Record<string, Uint8Array> = {};
   for (const m of r.newMembers) subShares[m.deviceId] = Fn.toBytes(evalScalarPoly(Fn, coeffs, m.x));
   coeffs.fill(0n);

@@ -89,10 +89,13 @@ export class Connection {
     if (this.deviceId === undefined || this.closed) return;
     const room = this.ctx.limits.deliveryWindow - this.inflight.size;
     if (room <= 0) return;
-    for (const p of this.ctx.store.pendingAfter(this.deviceId, this.cursor, this.ctx.now(), room)) {
-      this.inflight.add(p.msgId);
-      this.cursor = Number(p.msgId);
-      this.send({ type: 'deliver', msgId: p.msgId, envelope: p.text });
+    for (const { msgId } of this.ctx.store.pendingAfter(this.deviceId, this.cursor, this.ctx.now(), room)) {
+      // One encoded frame per envelope, shared by all its recipients.
+      const frame = this.ctx.frames.frame(msgId, () => this.ctx.store.envelopeText(msgId));
+      this.cursor = Number(msgId);
+      if (frame === undefined) continue; // gone between the two reads: nothing left to deliver
+      this.inflight.add(msgId);
+      if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: false });
     }
   }
 

@@ -1,5 +1,6 @@
-/** What every relay connection shares (DESIGN §8): the store, limits, clock, logger, counters and the device registry. */
+/** What every relay connection shares (DESIGN §8): the store, limits, clock, logger, counters, delivery frames and the device registry. */
 import type { Connection } from './connection.js';
+import type { DeliveryFrames } from './delivery-frames.js';
 import type { RelayLimits } from './limits.js';
 import type { RelayLogger } from './log.js';
 import type { RelayStore } from './store.js';
@@ -21,6 +22,8 @@ export interface RelayContext {
   readonly now: () => number;
   readonly log: RelayLogger;
   readonly counters: RelayCounters;
+  /** Encoded `deliver` frames of recent envelopes, shared by their recipients. */
+  readonly frames: DeliveryFrames;
   /** Binds an authenticated connection to its deviceId, closing an older connection of the same device. */
   bind(conn: Connection): void;
   /** Forgets a connection if it is the one bound to its device. */

@@ -12,6 +12,7 @@ import { installNodeEd25519 } from '../main/crypto/node-ed25519.js';
 import { installNodeSha256 } from '../main/crypto/node-sha256.js';
 import { CLOSE, Connection } from './connection.js';
 import type { RelayContext, RelayCounters } from './context.js';
+import { DeliveryFrames } from './delivery-frames.js';
 import { resolveLimits, type RelayLimits } from './limits.js';
 import { createLogger, type RelayLogger } from './log.js';
 import { RelayStore } from './store.js';
@@ -57,7 +58,7 @@ export interface RelayHandle {
 /** Starts a relay; resolves once it listens. */
 export async function startRelay(opts: RelayOptions = {}): Promise<RelayHandle> {
   installNodeSha256(); // certificate hashes through OpenSSL's SHA-256: same digests
-  installNodeEd25519(); // challenge–response checks through OpenSSL (same acceptance as noble)
+  installNodeEd25519(); // challenge–response checks through libsodium (same acceptance as noble)
   const limits = resolveLimits(opts.limits);
   const now = opts.now ?? Date.now;
   const log = opts.logger ?? createLogger('info');
@@ -70,6 +71,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<RelayHandle> 
     now,
     log,
     counters,
+    frames: new DeliveryFrames(),
     bind(conn) {
       const id = conn.deviceId!;
       const older = devices.get(id);

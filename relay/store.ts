@@ -66,7 +66,6 @@ export type PutResult =
 /** A pending delivery. */
 export interface Pending {
   msgId: string;
-  text: string;
 }
 
 /** A stored certificate's chain position and roster (not its body). */
@@ -184,16 +183,25 @@ export class RelayStore {
     })();
   }
 
-  /** Up to `limit` unexpired envelopes pending for `recipient` with msgId after `afterId`, in acceptance order. */
+  /**
+   * Up to `limit` unexpired envelopes pending for `recipient` with msgId after `afterId`, in acceptance
+   * order; their text comes from `envelopeText` (the relay keeps recent frames in memory: delivery-frames.ts).
+   */
   pendingAfter(recipient: string, afterId: number, now: number, limit: number): Pending[] {
     return this.db
-      .prepare<[string, number, number, number], { id: number; body: string }>(
-        `SELECT e.id, e.body FROM mailbox m JOIN envelopes e ON e.id = m.envelope_id
+      .prepare<[string, number, number, number], { id: number }>(
+        `SELECT m.envelope_id AS id FROM mailbox m JOIN envelopes e ON e.id = m.envelope_id
          WHERE m.recipient = ? AND m.envelope_id > ? AND m.expires_at > ? AND e.body IS NOT NULL
          ORDER BY m.envelope_id LIMIT ?`,
       )
       .all(recipient, afterId, now, limit)
-      .map((r) => ({ msgId: String(r.id), text: r.body }));
+      .map((r) => ({ msgId: String(r.id) }));
+  }
+
+  /** The stored text of envelope msgId, unless it is gone (acked by every recipient, or swept). */
+  envelopeText(msgId: string): string | undefined {
+    const row = this.db.prepare<[number], { body: string | null }>('SELECT body FROM envelopes WHERE id = ?').get(Number(msgId));
+    return row?.body ?? undefined;
   }
 
   /** Deletes `recipient`'s mailbox row for msgId (nobody else's); true if there was one. */

@@ -19,7 +19,8 @@
  * Prints measured numbers, never asserts timing. `RAMPART_BENCH_TRACE=FILE`
  * appends a per-message timeline; `RAMPART_BENCH_CPU_PROFILE=DIR` writes a V8
  * CPU profile of the measured window per device process (worker-<pid>) and
- * one of the relay's whole life (DIR/relay/).
+ * one of the relay's whole life (DIR/relay/). A step that runs far over its
+ * usual time gets each process's JavaScript stack printed (bench/stall-report.ts).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { reportArgs, watchStall } from './stall-report.js';
 import type { CommandParams, CommandResult } from '../shared/api.js';
 import type { SuiteName } from '../shared/suites.js';
 import { BenchDevice, type DeviceCounters, type DeviceInit, type TimedReshare, type WorkerRequest, type WorkerResponse } from './device-worker.js';
@@ -180,7 +182,7 @@ class ChildDevice implements DeviceHandle {
   }
 
   static spawn(): ChildDevice {
-    const child = track(fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const child = track(fork(WORKER, [], { cwd: ROOT, execArgv: ['--import', 'tsx', ...reportArgs()], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     child.setMaxListeners(0); // hosted mode: every device of the process listens on it
     return new ChildDevice(child);
   }
@@ -251,6 +253,11 @@ class ChildDevice implements DeviceHandle {
     await withTimeout(exited, 3_000, 'device exit').catch(() => this.kill());
   }
 
+  /** The device's process id. */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   /** Ends the process at once. */
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
@@ -290,7 +297,7 @@ function relayProfileArgs(): string[] {
 /** `rampart relay` in its own process, on a free port and a temporary SQLite file. */
 async function startRelayProcess(dbPath: string): Promise<{ url: string; pid: number; stop(): Promise<void>; kill(): void }> {
   const child = track(
-    spawn(process.execPath, [...relayProfileArgs(), '--import', 'tsx', join(ROOT, 'main', 'cli', 'bin.ts'), 'relay', '--port', '0', '--db', dbPath], {
+    spawn(process.execPath, [...relayProfileArgs(), ...reportArgs(), '--import', 'tsx', join(ROOT, 'main', 'cli', 'bin.ts'), 'relay', '--port', '0', '--db', dbPath], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     }),
@@ -371,7 +378,11 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
     // 'sequential': one quorum refreshed again and again (epochs 2, 3, ...: the chain grows).
     const quorums: CommandResult<'createQuorum'>[] = [];
     const setupTimes: number[] = [];
+    // A step far over its usual time gets every process's stack printed (bench/stall-report.ts).
+    const stallMs = 30_000 + n * n * 6;
+    const pids = () => [...new Set(children.map((c) => c.pid)), relay!.pid];
     for (let k = 0; k < (chain === 'fresh' ? runs : 1); k++) {
+      const endWatch = watchStall(`${t}-of-${n} setup ${k + 1}`, stallMs, pids, log);
       const t0 = performance.now();
       const q = await proposer.createQuorum({ name: `Bench ${k}`, suite: spec.suite ?? 'ed25519', threshold: 2, members: devices.slice(1, 3).map((d) => d.card) }, setupMs);
       await Promise.all(devices.slice(0, 3).map((d) => d.waitLog('quorum-created', q.quorumId, 1, setupMs)));
@@ -380,6 +391,7 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
       if (r.result.epoch !== 1 || r.result.threshold !== t) throw new Error(`bench: unexpected setup result ${JSON.stringify(r.result)}`);
       await Promise.all(devices.map((d) => d.waitLog('reshare-committed', q.quorumId, 1, setupMs)));
       setupTimes.push(performance.now() - t0);
+      endWatch();
       quorums.push(q);
     }
     await sleep(100); // let the last acks reach the relay
@@ -397,9 +409,11 @@ export async function benchRelayRow(spec: RelayRowSpec, o: { runs?: number; chai
       const epoch = chain === 'fresh' ? 2 : k + 1;
       await Promise.all(devices.map((d) => d.startCounting()));
       const relayCpu0 = procCpuMs(relay.pid);
+      const endWatch = watchStall(`${t}-of-${n} run ${k}`, stallMs, pids, log);
       const r = await proposer.reshare({ quorumId: q.quorumId }, runMs);
       if (r.result.epoch !== epoch || r.result.groupPublicKey !== q.groupPublicKey) throw new Error(`bench: unexpected reshare result ${JSON.stringify(r.result)}`);
       const committed = await Promise.all(devices.map((d) => d.waitLog('reshare-committed', q.quorumId, epoch, runMs)));
+      endWatch();
       await sleep(50); // acks of the last deliveries
       const reports = await Promise.all(devices.map((d) => d.report(q.quorumId, epoch)));
       const relayCpuMs = procCpuMs(relay.pid) - relayCpu0;

@@ -18,7 +18,8 @@ import { bytesToHex, concatBytes, hexToBytes, HEX_RE } from './bytes.js';
 import { RampartError } from './errors.js';
 import { sumEd25519Commitments } from './math/ed25519-commitment-sum.js';
 import { decompressEd25519 } from './math/ed25519-decompress.js';
-import type { AffineBytes } from './math/ed25519-field.js';
+import { evalPolyAtSmall, fromAffine, toAffineBytes, type Extended } from './math/ed25519-extended.js';
+import { fe, feMul, type AffineBytes, type Fe } from './math/ed25519-field.js';
 
 /** Names of the supported suites, as they appear on the wire. */
 export const SUITE_NAMES = ['ed25519', 'secp256k1-tr'] as const;
@@ -99,6 +100,12 @@ export interface Suite {
    * (`useEd25519SubgroupCheck`), else noble's; always true for secp256k1.
    */
   inPrimeOrderSubgroup(p: GroupElement): boolean;
+  /**
+   * Σ_k points[k]·x^k for a small public integer 1 ≤ x < 2^32 (a Feldman
+   * evaluation at an identifier), where the suite has a faster way than
+   * generic Horner (ed25519: limb arithmetic). Variable time: public data only.
+   */
+  readonly evalSmall?: (points: readonly GroupElement[], x: number) => GroupElement;
   /** Multi-scalar multiplication Σ s_i·P_i (Pippenger), variable time: public data only. */
   msm(points: GroupElement[], scalars: bigint[]): GroupElement;
   /** The group key in the suite's standard external encoding (ed25519: 32 bytes; secp256k1-tr: 32-byte x-only). */
@@ -374,9 +381,35 @@ const ed25519Bound: Suite = bindSuite(
   (p) => ed25519InSubgroup(p, () => p.isTorsionFree()),
 );
 
-/** FROST(Ed25519, SHA-512); receivers sum commitments in limb arithmetic (shared/math/ed25519-commitment-sum.ts). */
+/** The limbs of a BigInt below 2^256: its 64 hex digits, read 4 at a time (cheaper than 16 BigInt shifts). */
+function limbsOfBigInt(n: bigint): Fe {
+  const hex = n.toString(16).padStart(64, '0');
+  const out = fe();
+  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(60 - 4 * i, 64 - 4 * i), 16);
+  return out;
+}
+
+/** A noble ed25519 point's extended coordinates in limbs (decoded and summed points have Z = 1: two conversions, one product). */
+function toExtended(p: GroupElement): Extended {
+  const q = p as InstanceType<typeof ed25519.Point>;
+  if (q.Z !== 1n) return { X: limbsOfBigInt(q.X), Y: limbsOfBigInt(q.Y), Z: limbsOfBigInt(q.Z), T: limbsOfBigInt(q.T) };
+  const X = limbsOfBigInt(q.X);
+  const Y = limbsOfBigInt(q.Y);
+  const T = fe();
+  feMul(T, X, Y);
+  return fromAffine(X, Y, T);
+}
+
+/**
+ * FROST(Ed25519, SHA-512); receivers sum commitments and Feldman evaluations run in limb
+ * arithmetic (shared/math/ed25519-commitment-sum.ts, ed25519-extended.ts).
+ */
 export const ed25519Suite: Suite = {
   ...ed25519Bound,
+  evalSmall(points, x) {
+    const [affine] = toAffineBytes([evalPolyAtSmall(points.map(toExtended), x)]);
+    return ed25519FromAffine(affine as AffineBytes);
+  },
   commitScalar(a) {
     if (ed25519BaseMultiplier !== undefined) {
       const scalar = ed25519Bound.Fn.toBytes(a);

@@ -41,6 +41,7 @@ function mulSmall(p: GroupElement, x: bigint, zero: GroupElement): GroupElement 
  * Variable time: commitments and identifiers are public.
  */
 export function evalPointPoly(suite: Suite, commitments: readonly GroupElement[], x: bigint): GroupElement {
+  if (x >= 1n && x < SMALL_X && suite.evalSmall !== undefined) return suite.evalSmall(commitments, Number(x));
   if (x < SMALL_X) {
     // Horner: ((C_{t-1}·x + C_{t-2})·x + …)·x + C_0; each step multiplies by a ≤ 32-bit scalar.
     let acc = suite.ZERO;

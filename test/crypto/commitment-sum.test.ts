@@ -213,3 +213,40 @@ describe('ed25519 commitment sum', () => {
     expect(secp256k1TrSuite.sumCommitmentVectors([good, good.slice(0, 1)], 2)).toBeUndefined();
   });
 });
+
+describe('ed25519 Feldman evaluation in limbs (Suite.evalSmall)', () => {
+  const next = stream(0x5851f42d4c957f2dn);
+  const random = () => P.BASE.multiply(mod(next()) % P.Fn.ORDER || 1n);
+
+  /** noble's own Horner: the reference. */
+  function nobleEval(points: GroupElement[], x: bigint): GroupElement {
+    let acc: GroupElement = P.ZERO;
+    for (let k = points.length - 1; k >= 0; k--) acc = (acc.is0() ? acc : acc.multiplyUnsafe(x)).add(points[k] as GroupElement);
+    return acc;
+  }
+
+  it('gives noble’s Σ C_k·x^k, encoding included, for small and 32-bit x, torsion and identity terms', () => {
+    const points: GroupElement[] = [random(), random().add(T8), P.ZERO, random(), random().negate(), T8, random()];
+    for (const x of [1n, 2n, 3n, 7n, 100n, 255n, 256n, (1n << 31n) + 5n, (1n << 32n) - 1n]) {
+      const got = suite.evalSmall!(points, Number(x));
+      const want = nobleEval(points, x);
+      expect(got.equals(want)).toBe(true);
+      expect(hex(got.toBytes())).toBe(hex(P.fromAffine((want as InstanceType<typeof P>).toAffine()).toBytes()));
+    }
+  });
+
+  it('takes points in any projective form (noble sums, not only decoded points)', () => {
+    const a = random();
+    const b = random();
+    const sum = a.add(b).add(b); // Z ≠ 1
+    const got = suite.evalSmall!([sum, a], 9);
+    expect(got.equals(sum.add(a.multiply(9n)))).toBe(true);
+  });
+
+  it('returns the identity when the terms cancel', () => {
+    const a = random();
+    const got = suite.evalSmall!([a.multiply(5n).negate(), a], 5);
+    expect(got.is0()).toBe(true);
+    expect(hex(got.toBytes())).toBe(hex(P.ZERO.toBytes()));
+  });
+});

@@ -1,17 +1,20 @@
 /**
  * Arithmetic modulo p = 2^255 − 19 on sixteen 16-bit limbs held in a
  * Float64Array (value = Σ limb[i]·2^(16·i)), the representation TweetNaCl
- * made familiar. It exists for one job: summing the |D|·t' public dealer
- * commitments a receiver checks in a reshare (DESIGN §4 step 5), 4,489 of
- * them at 67-of-100, where noble's BigInt field (an allocation and a
- * division per product) costs several times more. Nothing secret passes
- * through here, so nothing here is constant time.
+ * made familiar. It serves Rampart's arithmetic on public ed25519 points
+ * (./ed25519-extended.ts): the sum of the |D|·t' dealer commitments a
+ * receiver checks in a reshare (DESIGN §4 step 5: 4,489 of them at
+ * 67-of-100), Feldman evaluations at an identifier, and strict point
+ * decoding, where noble's BigInt field (an allocation and a division per
+ * product) costs several times more. Nothing secret passes through here, so
+ * nothing here is constant time.
  *
- * Limb bounds: `feMul`/`feSqr` accept limbs of magnitude below 2^18 (sums
+ * Limb bounds: `feMul`/`feSqr` accept limbs of magnitude below 2^21 (sums
  * and differences of a few of their outputs) and return limbs of magnitude
- * below 2^16 + 8; every intermediate then stays below 2^46, well inside the
- * 2^53 where doubles are exact. After the fold, one full carry pass leaves
- * limb 0 below 2^35; carrying limbs 0 and 1 once more is enough for that bound.
+ * below 2^16 + 2^9. Each product is then below 2^42, a column of 16 below
+ * 2^46, and a column after folding (×38) below 2^51.3: inside the 2^53
+ * where doubles are exact. One full carry pass then leaves limb 0 below
+ * 2^41; carrying limbs 0 and 1 once more gives the output bound.
  */
 
 /** A point's affine coordinates, each in its canonical 32-byte little-endian encoding. */

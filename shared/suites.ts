@@ -19,7 +19,7 @@ import { RampartError } from './errors.js';
 import { sumEd25519Commitments } from './math/ed25519-commitment-sum.js';
 import { decompressEd25519 } from './math/ed25519-decompress.js';
 import { evalPolyAtSmall, fromAffine, toAffineBytes, type Extended } from './math/ed25519-extended.js';
-import { fe, feMul, type AffineBytes, type Fe } from './math/ed25519-field.js';
+import { fe, feFromBigInt, feMul, type AffineBytes } from './math/ed25519-field.js';
 
 /** Names of the supported suites, as they appear on the wire. */
 export const SUITE_NAMES = ['ed25519', 'secp256k1-tr'] as const;
@@ -381,20 +381,12 @@ const ed25519Bound: Suite = bindSuite(
   (p) => ed25519InSubgroup(p, () => p.isTorsionFree()),
 );
 
-/** The limbs of a BigInt below 2^256: its 64 hex digits, read 4 at a time (cheaper than 16 BigInt shifts). */
-function limbsOfBigInt(n: bigint): Fe {
-  const hex = n.toString(16).padStart(64, '0');
-  const out = fe();
-  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(60 - 4 * i, 64 - 4 * i), 16);
-  return out;
-}
-
 /** A noble ed25519 point's extended coordinates in limbs (decoded and summed points have Z = 1: two conversions, one product). */
 function toExtended(p: GroupElement): Extended {
   const q = p as InstanceType<typeof ed25519.Point>;
-  if (q.Z !== 1n) return { X: limbsOfBigInt(q.X), Y: limbsOfBigInt(q.Y), Z: limbsOfBigInt(q.Z), T: limbsOfBigInt(q.T) };
-  const X = limbsOfBigInt(q.X);
-  const Y = limbsOfBigInt(q.Y);
+  if (q.Z !== 1n) return { X: feFromBigInt(q.X), Y: feFromBigInt(q.Y), Z: feFromBigInt(q.Z), T: feFromBigInt(q.T) };
+  const X = feFromBigInt(q.X);
+  const Y = feFromBigInt(q.Y);
   const T = fe();
   feMul(T, X, Y);
   return fromAffine(X, Y, T);

@@ -14,11 +14,8 @@
  * per-dealer path, which finds the culprit. Sums use the complete extended
  * addition of ./ed25519-extended.ts, with Z2 = 1.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { addAffine, fromAffine, toAffineBytes, type Extended } from './ed25519-extended.js';
-import { fe, feBelowP, feFromBigInt, feFromBytes, feIsZero, feMul, feSet, feSqr, feSub, type AffineBytes, type Fe } from './ed25519-field.js';
-
-const CURVE_D = feFromBigInt(ed25519.Point.CURVE().d);
+import { addAffine, CURVE_D, fromAffine, toAffineBytes, type Extended } from './ed25519-extended.js';
+import { fe, feBelowP, feFromBytes, feIsZero, feMul, feSet, feSqr, feSub, type AffineBytes, type Fe } from './ed25519-field.js';
 
 function isZeroLimbs(a: Fe): boolean {
   for (let i = 0; i < 16; i++) if (a[i] !== 0) return false;

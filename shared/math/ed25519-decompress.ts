@@ -9,10 +9,10 @@
  * Only public points pass through here; nothing is constant time.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { CURVE_D } from './ed25519-extended.js';
 import { fe, feAdd, feBelowP, feFromBigInt, feFromBytes, feIsZero, feMul, fePow22523, feSet, feSqr, feSub, feToBytes, type AffineBytes } from './ed25519-field.js';
 
 const P = ed25519.Point.Fp.ORDER;
-const CURVE_D = feFromBigInt(ed25519.Point.CURVE().d);
 /** √−1 = 2^((p−1)/4) mod p. */
 const SQRT_M1 = feFromBigInt(ed25519.Point.Fp.pow(2n, (P - 1n) / 4n));
 

@@ -17,6 +17,8 @@ export interface Extended {
   T: Fe;
 }
 
+/** The curve constant d of −x² + y² = 1 + d·x²·y², and 2d (the addition's). */
+export const CURVE_D = feFromBigInt(ed25519.Point.CURVE().d);
 const CURVE_2D = feFromBigInt((2n * ed25519.Point.CURVE().d) % ed25519.Point.Fp.ORDER);
 
 /** A fresh point, the identity (0 : 1 : 1 : 0). */

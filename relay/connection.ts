@@ -95,7 +95,7 @@ export class Connection {
       this.cursor = Number(msgId);
       if (frame === undefined) continue; // gone between the two reads: nothing left to deliver
       this.inflight.add(msgId);
-      if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary: false });
+      this.sendText(frame);
     }
   }
 
@@ -202,6 +202,11 @@ export class Connection {
   }
 
   private send(frame: ServerFrame): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(frame));
+    this.sendText(encodeFrame(frame));
+  }
+
+  /** Sends an encoded frame as a text frame (a Buffer too: a shared `deliver` frame), if the socket is open. */
+  private sendText(text: string | Buffer): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text, { binary: false });
   }
 }
